@@ -1,0 +1,114 @@
+//! The `Runtime` trait and one adapter per WebAssembly runtime family.
+//!
+//! Every runtime is driven through the same three steps, which are also the
+//! three measured phases:
+//!
+//! 1. [`Runtime::compile`] (or [`Runtime::load_precompiled`]) turns bytes into a [`Module`];
+//! 2. [`Module::instantiate`] grants it WASI capabilities ([`WasiSpec`]) and makes an [`Instance`];
+//! 3. [`Instance::run`] calls `_start` and reports a [`RunOutcome`].
+//!
+//! Adding a runtime family = one module here, one cargo feature, one line in
+//! [`registry`].
+
+mod error;
+pub mod registry;
+mod wasi;
+pub mod wasmtime;
+#[cfg(feature = "wasmtime")]
+mod watchdog;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+pub use error::RunError;
+pub use registry::{RuntimeDescriptor, create, descriptors, find};
+pub use wasi::{Limits, Preopen, WasiSpec};
+
+/// How a runtime turns Wasm into something it can run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Tier {
+    /// An optimising JIT compiler (Cranelift, LLVM).
+    Optimizing,
+    /// A fast single-pass baseline compiler (Winch, Singlepass).
+    Baseline,
+    /// An interpreter (Pulley, wasmi).
+    Interpreter,
+    /// Ahead-of-time compilation to native code before the run.
+    Aot,
+}
+
+impl std::fmt::Display for Tier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Tier::Optimizing => "optimizing",
+            Tier::Baseline => "baseline",
+            Tier::Interpreter => "interpreter",
+            Tier::Aot => "aot",
+        })
+    }
+}
+
+/// What a runtime is and how it is configured; recorded in every result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuntimeInfo {
+    /// Stable id: names a column in every report (`wasmtime-cranelift`).
+    pub id: String,
+    /// The runtime family (`wasmtime`).
+    pub family: String,
+    /// The version of the runtime actually linked in.
+    pub version: String,
+    pub tier: Tier,
+    /// Every setting that can change a measurement (compiler, threads, allocator...).
+    pub settings: BTreeMap<String, String>,
+}
+
+/// Which part of `_start` the execute time covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TimedRegion {
+    /// Between the guest's `bench.start` and `bench.end` calls.
+    Markers,
+    /// From the call of `_start` to its return (or `proc_exit`).
+    WholeStart,
+}
+
+/// What one run of `_start` produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunOutcome {
+    /// 0 when `_start` returned, else the `proc_exit` code.
+    pub exit_code: i32,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    /// Duration of the timed region.
+    pub execute: Duration,
+    pub region: TimedRegion,
+    /// Set when the guest asked for more memory than [`Limits::max_memory_bytes`]
+    /// and the growth was refused (the guest saw `memory.grow` fail).
+    pub memory_refused: Option<u64>,
+}
+
+/// A WebAssembly runtime, configured: one runtime id.
+pub trait Runtime {
+    fn info(&self) -> RuntimeInfo;
+    /// Validates and compiles a module.
+    fn compile(&self, wasm: &[u8]) -> Result<Box<dyn Module>, RunError>;
+    /// Compiles to an artifact that [`Runtime::load_precompiled`] loads back;
+    /// `None` for runtimes without one.
+    fn precompile(&self, wasm: &[u8]) -> Result<Option<Vec<u8>>, RunError>;
+    /// Loads an artifact made by this runtime id's [`Runtime::precompile`].
+    fn load_precompiled(&self, artifact: &[u8]) -> Result<Box<dyn Module>, RunError>;
+}
+
+/// A compiled module, ready to be instantiated any number of times.
+pub trait Module {
+    fn instantiate(&self, wasi: &WasiSpec) -> Result<Box<dyn Instance>, RunError>;
+}
+
+/// An instantiated module with its WASI context.
+pub trait Instance {
+    /// Calls `_start` once.
+    fn run(&mut self) -> Result<RunOutcome, RunError>;
+}

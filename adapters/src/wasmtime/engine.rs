@@ -1,0 +1,323 @@
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use wasmtime::{
+    Caller, Config, Engine, Linker, OptLevel, ResourceLimiter, Store, Strategy, Trap, TypedFunc,
+    WasmBacktrace,
+};
+use wasmtime_wasi::p1::WasiP1Ctx;
+use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
+use wasmtime_wasi::{FsPerms, I32Exit, WasiCtxBuilder};
+
+use super::Compiler;
+use crate::watchdog::Watchdog;
+use crate::{
+    Instance, Module, RunError, RunOutcome, Runtime, RuntimeInfo, TimedRegion, WasiSpec, registry,
+};
+
+/// Most output a guest may write to stdout or stderr in one run.
+const OUTPUT_CAPACITY: usize = 256 << 20;
+
+pub(super) struct Wasmtime {
+    compiler: Compiler,
+    engine: Engine,
+    linker: Arc<Linker<State>>,
+    watchdog: Arc<Watchdog>,
+}
+
+impl Wasmtime {
+    pub(super) fn boxed(compiler: Compiler) -> Result<Box<dyn Runtime>, RunError> {
+        let mut config = Config::new();
+        // Epochs are how the time budget interrupts a guest: one check per loop
+        // header and function entry, bumped once by the watchdog at the deadline.
+        config.epoch_interruption(true);
+        config.cranelift_opt_level(OptLevel::Speed);
+        config.parallel_compilation(true);
+        match compiler {
+            Compiler::Cranelift => {
+                config.strategy(Strategy::Cranelift);
+            }
+            Compiler::Winch => {
+                config.strategy(Strategy::Winch);
+            }
+            Compiler::Pulley => {
+                config.target("pulley64").map_err(other)?;
+            }
+        }
+        let engine = Engine::new(&config).map_err(other)?;
+        let mut linker = Linker::new(&engine);
+        wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |s: &mut State| &mut s.wasi)
+            .map_err(other)?;
+        linker
+            .func_wrap("bench", "start", |mut caller: Caller<'_, State>| {
+                caller.data_mut().marks.start = Some(Instant::now());
+            })
+            .map_err(other)?;
+        linker
+            .func_wrap("bench", "end", |mut caller: Caller<'_, State>| {
+                caller.data_mut().marks.end = Some(Instant::now());
+            })
+            .map_err(other)?;
+        let watchdog = Arc::new(Watchdog::new({
+            let engine = engine.clone();
+            move || engine.increment_epoch()
+        }));
+        Ok(Box::new(Wasmtime {
+            compiler,
+            engine,
+            linker: Arc::new(linker),
+            watchdog,
+        }))
+    }
+
+    fn module(&self, module: wasmtime::Module) -> Box<dyn Module> {
+        let marked = module.imports().any(|i| i.module() == "bench");
+        Box::new(WasmtimeModule {
+            module,
+            marked,
+            linker: self.linker.clone(),
+            watchdog: self.watchdog.clone(),
+        })
+    }
+}
+
+impl Runtime for Wasmtime {
+    fn info(&self) -> RuntimeInfo {
+        let descriptor = registry::find(self.compiler.id()).expect("own id is registered");
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let settings = BTreeMap::from([
+            (
+                "compiler".into(),
+                format!("{:?}", self.compiler).to_lowercase(),
+            ),
+            ("opt_level".into(), "speed".into()),
+            ("parallel_compilation".into(), "true".into()),
+            ("compile_threads".into(), threads.to_string()),
+            ("allocator".into(), "on-demand".into()),
+            ("interruption".into(), "epoch".into()),
+            (
+                "proposals".into(),
+                "wasmtime defaults (simd, bulk-memory, ...)".into(),
+            ),
+            ("wasi".into(), "wasmtime-wasi preview1".into()),
+        ]);
+        RuntimeInfo {
+            id: descriptor.id.into(),
+            family: descriptor.family.into(),
+            version: descriptor.version.into(),
+            tier: descriptor.tier,
+            settings,
+        }
+    }
+
+    fn compile(&self, wasm: &[u8]) -> Result<Box<dyn Module>, RunError> {
+        let module = wasmtime::Module::from_binary(&self.engine, wasm)
+            .map_err(|e| RunError::InvalidModule(format!("{e:#}")))?;
+        Ok(self.module(module))
+    }
+
+    fn precompile(&self, wasm: &[u8]) -> Result<Option<Vec<u8>>, RunError> {
+        self.engine
+            .precompile_module(wasm)
+            .map(Some)
+            .map_err(|e| RunError::InvalidModule(format!("{e:#}")))
+    }
+
+    fn load_precompiled(&self, artifact: &[u8]) -> Result<Box<dyn Module>, RunError> {
+        // SAFETY: deserialising runs no code but trusts the artifact to be one
+        // this engine configuration produced; Wasmtime checks its header
+        // (version, target, settings) and rejects anything else.
+        let module = unsafe { wasmtime::Module::deserialize(&self.engine, artifact) }
+            .map_err(|e| RunError::InvalidModule(format!("{e:#}")))?;
+        Ok(self.module(module))
+    }
+}
+
+struct WasmtimeModule {
+    module: wasmtime::Module,
+    /// Whether the module imports the `bench.start`/`bench.end` markers.
+    marked: bool,
+    linker: Arc<Linker<State>>,
+    watchdog: Arc<Watchdog>,
+}
+
+impl Module for WasmtimeModule {
+    fn instantiate(&self, wasi: &WasiSpec) -> Result<Box<dyn Instance>, RunError> {
+        let stdout = MemoryOutputPipe::new(OUTPUT_CAPACITY);
+        let stderr = MemoryOutputPipe::new(OUTPUT_CAPACITY);
+        let mut builder = WasiCtxBuilder::new();
+        builder
+            .allow_blocking_current_thread(true)
+            .args(&wasi.args)
+            .envs(&wasi.env)
+            .stdin(MemoryInputPipe::new(wasi.stdin.clone()))
+            .stdout(stdout.clone())
+            .stderr(stderr.clone());
+        for preopen in &wasi.preopens {
+            let perms = if preopen.read_only {
+                FsPerms::ReadOnly
+            } else {
+                FsPerms::ReadWrite
+            };
+            builder
+                .preopened_dir(&preopen.host, &preopen.guest, perms)
+                .map_err(|e| {
+                    RunError::Instantiate(format!(
+                        "cannot preopen {}: {e:#}",
+                        preopen.host.display()
+                    ))
+                })?;
+        }
+        let state = State {
+            wasi: builder.build_p1(),
+            limiter: CapLimiter {
+                cap: wasi.limits.max_memory_bytes,
+                refused: None,
+            },
+            marks: Marks::default(),
+        };
+        let mut store = Store::new(self.module.engine(), state);
+        store.limiter(|s| &mut s.limiter);
+        store.set_epoch_deadline(1);
+        let instance = self
+            .linker
+            .instantiate(&mut store, &self.module)
+            .map_err(|e| RunError::Instantiate(format!("{e:#}")))?;
+        let start = instance
+            .get_typed_func::<(), ()>(&mut store, "_start")
+            .map_err(|e| RunError::Instantiate(format!("no usable `_start` export: {e:#}")))?;
+        Ok(Box::new(WasmtimeInstance {
+            store,
+            start,
+            marked: self.marked,
+            budget: wasi.limits.time_budget,
+            watchdog: self.watchdog.clone(),
+            stdout,
+            stderr,
+        }))
+    }
+}
+
+struct WasmtimeInstance {
+    store: Store<State>,
+    start: TypedFunc<(), ()>,
+    marked: bool,
+    budget: Option<Duration>,
+    watchdog: Arc<Watchdog>,
+    stdout: MemoryOutputPipe,
+    stderr: MemoryOutputPipe,
+}
+
+impl Instance for WasmtimeInstance {
+    fn run(&mut self) -> Result<RunOutcome, RunError> {
+        self.store.data_mut().marks = Marks::default();
+        let armed = self.budget.map(|budget| self.watchdog.arm(budget));
+        let begin = Instant::now();
+        let result = self.start.call(&mut self.store, ());
+        let end = Instant::now();
+        drop(armed);
+
+        let refused = self.store.data().limiter.refused;
+        let exit_code = match result {
+            Ok(()) => 0,
+            Err(error) => {
+                if let Some(exit) = error.downcast_ref::<I32Exit>() {
+                    exit.0
+                } else if let (Some(Trap::Interrupt), Some(budget)) =
+                    (error.downcast_ref::<Trap>(), self.budget)
+                {
+                    return Err(RunError::TimeBudget(budget));
+                } else {
+                    return Err(RunError::Trap(trap_message(&error, refused)));
+                }
+            }
+        };
+        let marks = self.store.data().marks;
+        let (region, execute) = match (self.marked, marks.start, marks.end) {
+            (true, Some(s), Some(e)) if e >= s => (TimedRegion::Markers, e - s),
+            // A marked module that exited before reaching `bench.end` is timed
+            // whole, and the result says so.
+            _ => (TimedRegion::WholeStart, end - begin),
+        };
+        Ok(RunOutcome {
+            exit_code,
+            stdout: self.stdout.contents().to_vec(),
+            stderr: self.stderr.contents().to_vec(),
+            execute,
+            region,
+            memory_refused: refused,
+        })
+    }
+}
+
+fn trap_message(error: &wasmtime::Error, refused: Option<u64>) -> String {
+    let mut message = match error.downcast_ref::<Trap>() {
+        Some(trap) => trap.to_string(),
+        None => format!("{error:#}"),
+    };
+    let frame = error.downcast_ref::<WasmBacktrace>().and_then(|bt| {
+        bt.frames()
+            .iter()
+            .find_map(|f| f.func_name().map(str::to_owned))
+    });
+    if let Some(name) = frame {
+        message.push_str(&format!(" in `{name}`"));
+    }
+    if let Some(bytes) = refused {
+        message.push_str(&format!(
+            " (after growth to {bytes} bytes was refused by the memory cap)"
+        ));
+    }
+    message
+}
+
+fn other(error: impl std::fmt::Display) -> RunError {
+    RunError::Other(error.to_string())
+}
+
+struct State {
+    wasi: WasiP1Ctx,
+    limiter: CapLimiter,
+    marks: Marks,
+}
+
+#[derive(Default, Clone, Copy)]
+struct Marks {
+    start: Option<Instant>,
+    end: Option<Instant>,
+}
+
+/// Refuses memory growth past the cap: the guest sees `memory.grow` return -1,
+/// as it would on a real out-of-memory, and we remember that it happened.
+struct CapLimiter {
+    cap: Option<u64>,
+    refused: Option<u64>,
+}
+
+impl ResourceLimiter for CapLimiter {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        let desired = desired as u64;
+        match self.cap {
+            Some(cap) if desired > cap => {
+                self.refused = Some(self.refused.map_or(desired, |r| r.max(desired)));
+                Ok(false)
+            }
+            _ => Ok(true),
+        }
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        _desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        Ok(true)
+    }
+}

@@ -1,0 +1,313 @@
+//! The workload catalog (`workloads/catalog.toml`) and the resolution of
+//! `--workload` arguments into workloads: catalog ids or paths to `.wasm` files.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+
+use crate::verify::{Expectation, Expected};
+
+/// Which size of a workload to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Size {
+    /// Well under 50 ms natively: what tests use.
+    Small,
+    /// 0.2-2 s natively: what reports use.
+    Default,
+}
+
+impl std::fmt::Display for Size {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Size::Small => "small",
+            Size::Default => "default",
+        })
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CatalogFile {
+    workload: Vec<Entry>,
+}
+
+/// One workload as the catalog describes it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub id: String,
+    pub category: String,
+    pub language: String,
+    pub description: String,
+    wasm: PathBuf,
+    /// The source the `.wasm` is built from (by `scripts/build-workloads.sh`).
+    pub source: Option<PathBuf>,
+    input: Option<PathBuf>,
+    #[serde(default)]
+    output: bool,
+    #[serde(default)]
+    env: BTreeMap<String, String>,
+    sizes: BTreeMap<Size, SizeEntry>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SizeEntry {
+    args: Vec<String>,
+    #[serde(default)]
+    exit_code: i32,
+    stdout: Option<String>,
+    #[serde(default)]
+    files: BTreeMap<String, String>,
+}
+
+pub struct Catalog {
+    dir: PathBuf,
+    entries: Vec<Entry>,
+}
+
+/// Where a workload came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    Catalog,
+    /// A `.wasm` path given on the command line: only its exit code is checked.
+    File,
+}
+
+/// A workload ready to run at one size.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Workload {
+    pub id: String,
+    pub category: String,
+    pub language: Option<String>,
+    pub description: String,
+    pub origin: Origin,
+    pub wasm: PathBuf,
+    /// `argv`, `argv[0]` included.
+    pub args: Vec<String>,
+    pub env: Vec<(String, String)>,
+    /// Preopened read-only as `/input`.
+    pub input: Option<PathBuf>,
+    /// Whether a fresh `/output` directory is preopened.
+    pub output: bool,
+    pub expect: Expectation,
+}
+
+impl Catalog {
+    /// The catalog shipped with the source tree.
+    pub fn default_dir() -> PathBuf {
+        std::env::var_os("WASM_ARENA_WORKLOADS")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../workloads"))
+    }
+
+    pub fn load(dir: &Path) -> Result<Catalog> {
+        let path = dir.join("catalog.toml");
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read the workload catalog {}", path.display()))?;
+        let file: CatalogFile = toml::from_str(&text)
+            .with_context(|| format!("invalid workload catalog {}", path.display()))?;
+        let dir = dir
+            .canonicalize()
+            .with_context(|| format!("cannot resolve {}", dir.display()))?;
+        for entry in &file.workload {
+            for size in [Size::Small, Size::Default] {
+                if !entry.sizes.contains_key(&size) {
+                    bail!(
+                        "workload `{}` in {} has no `{size}` size",
+                        entry.id,
+                        path.display()
+                    );
+                }
+            }
+        }
+        Ok(Catalog {
+            dir,
+            entries: file.workload,
+        })
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    pub fn ids(&self) -> Vec<&str> {
+        self.entries.iter().map(|e| e.id.as_str()).collect()
+    }
+
+    /// Describes the arguments of each size, for listings.
+    pub fn size_args(entry: &Entry, size: Size) -> String {
+        entry
+            .sizes
+            .get(&size)
+            .map(|s| s.args.join(" "))
+            .unwrap_or_default()
+    }
+
+    /// Resolves `--workload` items: a catalog id, or a path to a `.wasm` file
+    /// (anything with a `/` or ending in `.wasm`). A path that does not exist
+    /// still resolves: its cell then fails with the reason.
+    pub fn resolve(&self, items: &[String], size: Size) -> Result<Vec<Workload>, UnknownIds> {
+        let mut unknown = Vec::new();
+        let mut workloads = Vec::new();
+        for item in items {
+            if let Some(entry) = self.entries.iter().find(|e| &e.id == item) {
+                workloads.push(self.workload(entry, size));
+            } else if item.contains('/') || item.ends_with(".wasm") {
+                workloads.push(file_workload(item));
+            } else {
+                unknown.push(item.clone());
+            }
+        }
+        if unknown.is_empty() {
+            Ok(workloads)
+        } else {
+            Err(UnknownIds {
+                unknown,
+                valid: self.ids().iter().map(|s| s.to_string()).collect(),
+            })
+        }
+    }
+
+    pub fn all(&self, size: Size) -> Vec<Workload> {
+        self.entries
+            .iter()
+            .map(|e| self.workload(e, size))
+            .collect()
+    }
+
+    fn workload(&self, entry: &Entry, size: Size) -> Workload {
+        let sized = &entry.sizes[&size];
+        let argv0 = entry
+            .wasm
+            .file_name()
+            .map_or(entry.id.clone(), |n| n.to_string_lossy().into_owned());
+        Workload {
+            id: entry.id.clone(),
+            category: entry.category.clone(),
+            language: Some(entry.language.clone()),
+            description: entry.description.clone(),
+            origin: Origin::Catalog,
+            wasm: self.dir.join(&entry.wasm),
+            args: std::iter::once(argv0)
+                .chain(sized.args.iter().cloned())
+                .collect(),
+            env: entry
+                .env
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            input: entry.input.as_ref().map(|p| self.dir.join(p)),
+            output: entry.output,
+            expect: Expectation {
+                exit_code: sized.exit_code,
+                stdout: sized.stdout.clone().map(Expected::from),
+                files: sized
+                    .files
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Expected::from(v.clone())))
+                    .collect(),
+            },
+        }
+    }
+}
+
+fn file_workload(path: &str) -> Workload {
+    let wasm = Path::new(path);
+    let argv0 = wasm
+        .file_name()
+        .map_or(path.to_string(), |n| n.to_string_lossy().into_owned());
+    Workload {
+        id: path.to_string(),
+        category: "file".into(),
+        language: None,
+        description: format!("user module {path}"),
+        origin: Origin::File,
+        wasm: std::path::absolute(wasm).unwrap_or_else(|_| wasm.to_path_buf()),
+        args: vec![argv0],
+        env: Vec::new(),
+        input: None,
+        output: false,
+        expect: Expectation::exit_zero(),
+    }
+}
+
+/// `--workload` named ids the catalog does not have.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown workload id(s): {}; valid ids: {} (or a path to a .wasm file)", unknown.join(", "), valid.join(", "))]
+pub struct UnknownIds {
+    pub unknown: Vec<String>,
+    pub valid: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalog() -> Catalog {
+        Catalog::load(&Catalog::default_dir()).expect("the shipped catalog loads")
+    }
+
+    #[test]
+    fn shipped_catalog_has_the_starter_workloads_and_their_files() {
+        let c = catalog();
+        for id in ["empty", "sha256", "fannkuch", "wordfreq"] {
+            let w = &c.resolve(&[id.to_string()], Size::Small).unwrap()[0];
+            assert!(w.wasm.is_file(), "{} missing", w.wasm.display());
+            assert_eq!(w.origin, Origin::Catalog);
+        }
+        let languages: Vec<_> = c.entries().iter().map(|e| e.language.as_str()).collect();
+        assert!(languages.contains(&"c") && languages.contains(&"rust"));
+    }
+
+    #[test]
+    fn sizes_change_arguments_and_expectations() {
+        let c = catalog();
+        let small = &c.resolve(&["sha256".into()], Size::Small).unwrap()[0];
+        let default = &c.resolve(&["sha256".into()], Size::Default).unwrap()[0];
+        assert_eq!(small.args, ["sha256.wasm", "2"]);
+        assert_ne!(small.args, default.args);
+        assert_ne!(small.expect, default.expect);
+    }
+
+    #[test]
+    fn paths_resolve_to_file_workloads_even_when_missing() {
+        let w = &catalog()
+            .resolve(&["no/such/module.wasm".into()], Size::Small)
+            .unwrap()[0];
+        assert_eq!(w.origin, Origin::File);
+        assert_eq!(w.args, ["module.wasm"]);
+        assert_eq!(w.expect, Expectation::exit_zero());
+    }
+
+    #[test]
+    fn unknown_ids_list_the_valid_ones() {
+        let err = catalog()
+            .resolve(&["sha256".into(), "sha265".into()], Size::Small)
+            .unwrap_err();
+        assert_eq!(err.unknown, ["sha265"]);
+        assert!(
+            err.to_string().contains("valid ids: empty, sha256"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_catalog_missing_a_size_is_rejected() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("catalog.toml"),
+            "[[workload]]\nid='x'\ncategory='compute'\nlanguage='c'\ndescription='d'\nwasm='x.wasm'\nsizes.small={args=[]}\n",
+        )
+        .unwrap();
+        let err = Catalog::load(dir.path()).err().unwrap();
+        assert!(
+            format!("{err:#}").contains("has no `default` size"),
+            "{err:#}"
+        );
+    }
+}

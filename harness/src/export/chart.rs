@@ -1,0 +1,189 @@
+use std::path::PathBuf;
+
+use anyhow::{Result, anyhow};
+use plotters::prelude::*;
+
+use super::{Exporter, format_ns};
+use crate::job::Phase;
+use crate::results::{Results, Status};
+
+/// `charts/<phase>.svg`: one panel per workload, one bar per runtime (its
+/// median), whiskers for the 95% CI of the median; failed cells are labelled
+/// with their status where the bar would be.
+pub struct ChartExporter;
+
+const PANEL_WIDTH: u32 = 520;
+const PANEL_HEIGHT: u32 = 300;
+const HEADER: u32 = 90;
+const COLUMNS: usize = 2;
+
+impl Exporter for ChartExporter {
+    fn export(&self, results: &Results) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+        Phase::ALL
+            .iter()
+            .map(|&phase| {
+                Ok((
+                    PathBuf::from(format!("charts/{}.svg", phase.name())),
+                    phase_chart(results, phase)?.into_bytes(),
+                ))
+            })
+            .collect()
+    }
+}
+
+/// A colour per runtime, the same in every panel and every chart.
+fn colour(index: usize) -> RGBColor {
+    const PALETTE: [RGBColor; 10] = [
+        RGBColor(31, 119, 180),
+        RGBColor(255, 127, 14),
+        RGBColor(44, 160, 44),
+        RGBColor(214, 39, 40),
+        RGBColor(148, 103, 189),
+        RGBColor(140, 86, 75),
+        RGBColor(227, 119, 194),
+        RGBColor(127, 127, 127),
+        RGBColor(188, 189, 34),
+        RGBColor(23, 190, 207),
+    ];
+    PALETTE[index % PALETTE.len()]
+}
+
+/// Picks the unit for an axis whose largest value is `max_ns`.
+fn unit(max_ns: f64) -> (f64, &'static str) {
+    if max_ns < 1e3 {
+        (1.0, "ns")
+    } else if max_ns < 1e6 {
+        (1e3, "µs")
+    } else if max_ns < 1e9 {
+        (1e6, "ms")
+    } else {
+        (1e9, "s")
+    }
+}
+
+fn phase_chart(r: &Results, phase: Phase) -> Result<String> {
+    let rows = r.workloads.len().div_ceil(COLUMNS).max(1);
+    let width = PANEL_WIDTH * COLUMNS as u32;
+    let height = HEADER + PANEL_HEIGHT * rows as u32;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(plot_error)?;
+        let (header, body) = root.split_vertically(HEADER);
+        let title = format!(
+            "{} time per workload and runtime (median, whiskers: 95% CI){}",
+            phase.name(),
+            if r.interrupted {
+                " — interrupted run"
+            } else {
+                ""
+            }
+        );
+        header
+            .draw(&Text::new(title, (12, 10), ("sans-serif", 20).into_font()))
+            .map_err(plot_error)?;
+        for (i, rt) in r.runtimes.iter().enumerate() {
+            let x = 12 + (i as i32 % 4) * 250;
+            let y = 45 + (i as i32 / 4) * 20;
+            header
+                .draw(&Rectangle::new(
+                    [(x, y), (x + 12, y + 12)],
+                    colour(i).filled(),
+                ))
+                .map_err(plot_error)?;
+            header
+                .draw(&Text::new(
+                    rt.id.clone(),
+                    (x + 18, y),
+                    ("sans-serif", 14).into_font(),
+                ))
+                .map_err(plot_error)?;
+        }
+
+        let panels = body.split_evenly((rows, COLUMNS));
+        for (panel, workload) in panels.iter().zip(&r.workloads) {
+            let bars: Vec<(usize, Option<[f64; 3]>, Status)> = r
+                .runtimes
+                .iter()
+                .enumerate()
+                .filter_map(|(i, rt)| {
+                    let cell = r.cell(&rt.id, &workload.id)?;
+                    let values = cell
+                        .phases
+                        .get(&phase)
+                        .filter(|_| cell.status == Status::Ok)
+                        .map(|p| [p.ci95_ns[0], p.median_ns, p.ci95_ns[1]]);
+                    Some((i, values, cell.status))
+                })
+                .collect();
+            let max = bars
+                .iter()
+                .filter_map(|(_, v, _)| v.map(|v| v[2]))
+                .fold(0.0, f64::max);
+            let (scale, unit_name) = unit(max);
+            let top = if max > 0.0 { max / scale * 1.2 } else { 1.0 };
+            let n = r.runtimes.len().max(1) as f64;
+            let mut chart = ChartBuilder::on(panel)
+                .caption(&workload.id, ("sans-serif", 16))
+                .margin(12)
+                .x_label_area_size(10)
+                .y_label_area_size(60)
+                .build_cartesian_2d(-0.5..n - 0.5, 0.0..top)
+                .map_err(plot_error)?;
+            chart
+                .configure_mesh()
+                .disable_x_mesh()
+                .disable_x_axis()
+                .y_desc(unit_name)
+                .y_label_formatter(&|v| format!("{v:.1}"))
+                .draw()
+                .map_err(plot_error)?;
+            for (i, values, status) in bars {
+                let x = i as f64;
+                match values {
+                    Some([lo, median, hi]) => {
+                        let style = colour(i).filled();
+                        chart
+                            .draw_series(std::iter::once(Rectangle::new(
+                                [(x - 0.35, 0.0), (x + 0.35, median / scale)],
+                                style,
+                            )))
+                            .map_err(plot_error)?;
+                        chart
+                            .draw_series(std::iter::once(ErrorBar::new_vertical(
+                                x,
+                                lo / scale,
+                                median / scale,
+                                hi / scale,
+                                BLACK.stroke_width(1),
+                                8,
+                            )))
+                            .map_err(plot_error)?;
+                        chart
+                            .draw_series(std::iter::once(Text::new(
+                                format_ns(median),
+                                (x - 0.3, hi / scale + top * 0.07),
+                                ("sans-serif", 11).into_font(),
+                            )))
+                            .map_err(plot_error)?;
+                    }
+                    None => {
+                        chart
+                            .draw_series(std::iter::once(Text::new(
+                                status.to_string(),
+                                (x - 0.3, top * 0.1),
+                                ("sans-serif", 13).into_font().color(&RED),
+                            )))
+                            .map_err(plot_error)?;
+                    }
+                }
+            }
+        }
+        root.present().map_err(plot_error)?;
+    }
+    Ok(svg)
+}
+
+fn plot_error(e: impl std::fmt::Debug) -> anyhow::Error {
+    anyhow!("drawing a chart: {e:?}")
+}

@@ -1,0 +1,289 @@
+use std::fmt::Write;
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use super::{Exporter, format_bytes, format_ns};
+use crate::job::Phase;
+use crate::results::{Cell, Results, Status};
+
+/// A coefficient of variation above this makes a measurement suspect (noisy
+/// machine, outliers): the report flags it, as hyperfine warns on outliers.
+pub const NOISY_CV: f64 = 0.10;
+
+/// `report.md`: what a person reads first.
+pub struct MarkdownExporter;
+
+impl Exporter for MarkdownExporter {
+    fn export(&self, results: &Results) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+        Ok(vec![(
+            PathBuf::from("report.md"),
+            render(results).into_bytes(),
+        )])
+    }
+}
+
+fn render(r: &Results) -> String {
+    let mut out = String::new();
+    let planned = r.runtimes.len() * r.workloads.len();
+    let _ = writeln!(out, "# wasm-arena report\n");
+    if r.interrupted {
+        let _ = writeln!(
+            out,
+            "> **Interrupted.** This run was stopped before it finished: {} of {planned} cells were \
+             completed and are shown; the others are missing, not failed.\n",
+            r.cells.len()
+        );
+    } else if r.finished_at.is_none() {
+        let _ = writeln!(
+            out,
+            "> **Incomplete.** This run has not finished (or was killed): {} of {planned} cells so far.\n",
+            r.cells.len()
+        );
+    }
+    let s = &r.settings;
+    let _ = writeln!(
+        out,
+        "Started {} · wasm-arena {} · size `{}` · {} process(es) × {} iteration(s) after {} warm-up(s) · \
+         timeout {} s · memory cap {} · seed {}\n",
+        r.started_at.format("%Y-%m-%d %H:%M:%S UTC"),
+        r.tool_version,
+        s.size,
+        s.processes,
+        s.iterations,
+        s.warmup,
+        s.timeout_s,
+        format_bytes(s.max_memory_bytes),
+        s.seed
+    );
+    let h = &r.host;
+    let _ = writeln!(
+        out,
+        "Host: {} ({} logical cores), {}, {}, kernel {}; hardware counters {}.\n",
+        h.cpu_model,
+        h.cores,
+        format_bytes(h.memory_bytes),
+        h.os,
+        h.kernel,
+        h.perf_counters
+    );
+    let ok = r.cells.iter().filter(|c| c.status == Status::Ok).count();
+    let _ = writeln!(
+        out,
+        "**{ok} of {} cells measured and verified.**\n",
+        r.cells.len()
+    );
+
+    let _ = writeln!(
+        out,
+        "## Execute time (median and 95% confidence interval)\n"
+    );
+    summary_matrix(&mut out, r);
+
+    for phase in Phase::ALL {
+        let _ = writeln!(out, "## {} phase\n", capitalised(phase.name()));
+        phase_table(&mut out, r, phase);
+        let _ = writeln!(
+            out,
+            "![{} time per workload and runtime](charts/{}.svg)\n",
+            phase.name(),
+            phase.name()
+        );
+    }
+
+    let _ = writeln!(out, "## Memory and processes\n");
+    process_table(&mut out, r);
+
+    let failures: Vec<&Cell> = r.cells.iter().filter(|c| c.status != Status::Ok).collect();
+    if !failures.is_empty() {
+        let _ = writeln!(out, "## Failures\n");
+        for c in failures {
+            let _ = writeln!(
+                out,
+                "- **{}** on `{}`: {} — {}",
+                c.runtime,
+                c.workload,
+                c.status,
+                c.error.as_deref().unwrap_or("no reason recorded")
+            );
+        }
+        let _ = writeln!(out);
+    }
+
+    let _ = writeln!(
+        out,
+        "## Runtimes\n\n| id | family | version | tier | settings |\n|---|---|---|---|---|"
+    );
+    for rt in &r.runtimes {
+        let settings: Vec<String> = rt
+            .settings
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} |",
+            rt.id,
+            rt.family,
+            rt.version,
+            rt.tier,
+            settings.join(", ")
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n## Workloads\n\n| id | category | language | size | sha256 | args | checked |\n|---|---|---|---|---|---|---|"
+    );
+    for w in &r.workloads {
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} | `{}` | {} |",
+            w.id,
+            w.category,
+            w.language.as_deref().unwrap_or("?"),
+            w.size_bytes.map_or("missing".into(), format_bytes),
+            w.sha256
+                .as_deref()
+                .map_or("—".into(), |h| format!("`{}…`", &h[..12])),
+            w.args.join(" "),
+            w.verification
+        );
+    }
+    out.push_str(HOW_TO_READ);
+    out
+}
+
+/// Workloads down, runtimes across: execute medians, or the status of a failed cell.
+fn summary_matrix(out: &mut String, r: &Results) {
+    let _ = write!(out, "| workload |");
+    for rt in &r.runtimes {
+        let _ = write!(out, " `{}` |", rt.id);
+    }
+    let _ = write!(out, "\n|---|");
+    for _ in &r.runtimes {
+        let _ = write!(out, "---:|");
+    }
+    let _ = writeln!(out);
+    for w in &r.workloads {
+        let _ = write!(out, "| `{}` |", w.id);
+        for rt in &r.runtimes {
+            let text = match r.cell(&rt.id, &w.id) {
+                None => "not run".to_string(),
+                Some(c) if c.status != Status::Ok => format!("**{}**", c.status),
+                Some(c) => match c.phases.get(&Phase::Execute) {
+                    Some(p) => format!(
+                        "{} [{}–{}]{}",
+                        format_ns(p.median_ns),
+                        format_ns(p.ci95_ns[0]),
+                        format_ns(p.ci95_ns[1]),
+                        if p.cv > NOISY_CV { " ⚠" } else { "" }
+                    ),
+                    None => "no samples".into(),
+                },
+            };
+            let _ = write!(out, " {text} |");
+        }
+        let _ = writeln!(out);
+    }
+    let _ = writeln!(out);
+}
+
+fn phase_table(out: &mut String, r: &Results, phase: Phase) {
+    let _ = writeln!(
+        out,
+        "| workload | runtime | median | 95% CI | mean ± sd | min | p5–p95 | CV | n |\n|---|---|---:|---:|---:|---:|---:|---:|---:|"
+    );
+    for c in &r.cells {
+        let Some(p) = c.phases.get(&phase) else {
+            let _ = writeln!(
+                out,
+                "| `{}` | `{}` | **{}** | | | | | | 0 |",
+                c.workload, c.runtime, c.status
+            );
+            continue;
+        };
+        let _ = writeln!(
+            out,
+            "| `{}` | `{}` | {} | {}–{} | {} ± {} | {} | {}–{} | {:.1}%{} | {} |",
+            c.workload,
+            c.runtime,
+            format_ns(p.median_ns),
+            format_ns(p.ci95_ns[0]),
+            format_ns(p.ci95_ns[1]),
+            format_ns(p.mean_ns),
+            format_ns(p.stddev_ns),
+            format_ns(p.min_ns),
+            format_ns(p.p5_ns),
+            format_ns(p.p95_ns),
+            p.cv * 100.0,
+            if p.cv > NOISY_CV { " ⚠" } else { "" },
+            p.samples_ns.len()
+        );
+    }
+    let _ = writeln!(out);
+}
+
+fn process_table(out: &mut String, r: &Results) {
+    let _ = writeln!(
+        out,
+        "| workload | runtime | status | peak RSS | user CPU | sys CPU | worker start-up | execute covers |\n|---|---|---|---:|---:|---:|---:|---|"
+    );
+    for c in &r.cells {
+        let n = c.processes.len().max(1) as f64;
+        let user: u64 = c.processes.iter().map(|p| p.usage.user_ns).sum();
+        let sys: u64 = c.processes.iter().map(|p| p.usage.sys_ns).sum();
+        let spawns: Vec<f64> = c
+            .processes
+            .iter()
+            .filter_map(|p| p.spawn_ns.map(|v| v as f64))
+            .collect();
+        let spawn = if spawns.is_empty() {
+            "—".into()
+        } else {
+            format_ns(crate::stats::median(&spawns))
+        };
+        let _ = writeln!(
+            out,
+            "| `{}` | `{}` | {} | {} | {} | {} | {} | {} |",
+            c.workload,
+            c.runtime,
+            c.status,
+            c.peak_rss_bytes.map_or("—".into(), format_bytes),
+            format_ns(user as f64 / n),
+            format_ns(sys as f64 / n),
+            spawn,
+            match c.region {
+                Some(wasm_arena_adapters::TimedRegion::Markers) => "bench.start → bench.end",
+                Some(wasm_arena_adapters::TimedRegion::WholeStart) => "_start → exit",
+                None => "—",
+            }
+        );
+    }
+    let _ = writeln!(out);
+}
+
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
+}
+
+const HOW_TO_READ: &str = "
+## How to read this report
+
+- Each **cell** is one runtime on one workload, run in its own worker processes; each
+  iteration compiles, instantiates and executes the module afresh. Warm-up iterations are
+  discarded. **Compile** is validation plus code generation, **instantiate** is linking WASI and
+  creating the instance, **execute** is the guest's measured region: between its `bench.start`
+  and `bench.end` calls when it has them, else from `_start` to exit.
+- **Median** is the headline; the **95% CI** is a bootstrap interval of the median: when two
+  runtimes' intervals overlap, the difference between them is not established by this run.
+  **CV** is stddev / mean; ⚠ marks CV above 10%, a noisy measurement worth repeating.
+- A cell that failed, trapped, timed out, crashed or printed a wrong answer shows its status
+  instead of a time; its reason is under *Failures*. Outputs are checked on every iteration.
+- **Peak RSS** is the largest resident set of the cell's worker processes (compiler included);
+  CPU times are per process; **worker start-up** (spawning the process until it has read its
+  job) is outside every phase.
+- Raw samples are in `samples.csv` and `results.json`; `wasm-arena report DIR` re-renders this file.
+";

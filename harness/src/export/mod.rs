@@ -1,0 +1,93 @@
+//! Renderings of [`Results`]: one exporter per format, each in its own file.
+//! Adding a format = one module implementing [`Exporter`] + one line in [`all`].
+
+mod chart;
+mod csv;
+mod json;
+mod markdown;
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use crate::results::Results;
+
+pub use chart::ChartExporter;
+pub use csv::CsvExporter;
+pub use json::JsonExporter;
+pub use markdown::MarkdownExporter;
+
+pub trait Exporter {
+    /// Files to write, relative to the results directory.
+    fn export(&self, results: &Results) -> Result<Vec<(PathBuf, Vec<u8>)>>;
+}
+
+/// Every format a results directory holds.
+pub fn all() -> Vec<Box<dyn Exporter>> {
+    vec![
+        Box::new(JsonExporter),
+        Box::new(CsvExporter),
+        Box::new(MarkdownExporter),
+        Box::new(ChartExporter),
+    ]
+}
+
+/// Everything but `results.json`: what `wasm-arena report` re-renders from it.
+pub fn renderings() -> Vec<Box<dyn Exporter>> {
+    vec![
+        Box::new(CsvExporter),
+        Box::new(MarkdownExporter),
+        Box::new(ChartExporter),
+    ]
+}
+
+/// Nanoseconds in the unit a person reads best (`812 ns`, `3.41 ms`, `1.20 s`).
+pub fn format_ns(ns: f64) -> String {
+    let (value, unit) = if ns < 1e3 {
+        (ns, "ns")
+    } else if ns < 1e6 {
+        (ns / 1e3, "µs")
+    } else if ns < 1e9 {
+        (ns / 1e6, "ms")
+    } else {
+        (ns / 1e9, "s")
+    };
+    let digits = if value >= 100.0 {
+        0
+    } else if value >= 10.0 {
+        1
+    } else {
+        2
+    };
+    format!("{value:.digits$} {unit}")
+}
+
+pub fn format_bytes(bytes: u64) -> String {
+    let b = bytes as f64;
+    if b >= 1024.0 * 1024.0 * 1024.0 {
+        format!("{:.2} GiB", b / (1024.0 * 1024.0 * 1024.0))
+    } else if b >= 1024.0 * 1024.0 {
+        format!("{:.1} MiB", b / (1024.0 * 1024.0))
+    } else {
+        format!("{:.0} KiB", b / 1024.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_pick_a_readable_unit() {
+        assert_eq!(format_ns(812.0), "812 ns");
+        assert_eq!(format_ns(3_412_000.0), "3.41 ms");
+        assert_eq!(format_ns(45_600.0), "45.6 µs");
+        assert_eq!(format_ns(1_200_000_000.0), "1.20 s");
+    }
+
+    #[test]
+    fn sizes_pick_a_readable_unit() {
+        assert_eq!(format_bytes(512 * 1024), "512 KiB");
+        assert_eq!(format_bytes(30 * 1024 * 1024), "30.0 MiB");
+    }
+}

@@ -1,0 +1,117 @@
+//! The protocol between the harness and its worker processes: one [`Job`] in
+//! on stdin (JSON), one [`Event`] per line out on stdout.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use wasm_arena_adapters::{RunError, TimedRegion, WasiSpec};
+
+use crate::verify::Expectation;
+
+/// One process's share of a cell: warm-ups then measured iterations of one
+/// workload on one runtime.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Job {
+    pub runtime: String,
+    pub wasm: PathBuf,
+    /// Grants; `/output` is added fresh for every iteration when `output` is set.
+    pub wasi: WasiSpec,
+    pub output: bool,
+    pub expect: Expectation,
+    pub warmup: u32,
+    pub iterations: u32,
+}
+
+/// The phases of an iteration, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Phase {
+    Compile,
+    Instantiate,
+    Execute,
+}
+
+impl Phase {
+    pub const ALL: [Phase; 3] = [Phase::Compile, Phase::Instantiate, Phase::Execute];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Compile => "compile",
+            Phase::Instantiate => "instantiate",
+            Phase::Execute => "execute",
+        }
+    }
+}
+
+/// Where a failure happened: a phase, or the steps around them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stage {
+    /// Creating the runtime or reading the module.
+    Setup,
+    Compile,
+    Instantiate,
+    Execute,
+    /// Checking the output.
+    Verify,
+}
+
+/// One timed iteration.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Sample {
+    pub iteration: u32,
+    pub warmup: bool,
+    pub compile_ns: u64,
+    pub instantiate_ns: u64,
+    pub execute_ns: u64,
+    pub region: TimedRegion,
+}
+
+impl Sample {
+    pub fn phase_ns(&self, phase: Phase) -> u64 {
+        match phase {
+            Phase::Compile => self.compile_ns,
+            Phase::Instantiate => self.instantiate_ns,
+            Phase::Execute => self.execute_ns,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "lowercase")]
+pub enum Event {
+    /// The worker has read its job: everything before this is process start-up.
+    Ready,
+    Sample(Sample),
+    /// The job stopped at `stage`; no more events follow.
+    Failed {
+        stage: Stage,
+        error: Failure,
+    },
+    Done,
+}
+
+/// Why a worker gave up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Failure {
+    Runtime {
+        error: RunError,
+    },
+    /// The output did not match the expectation.
+    Verify {
+        message: String,
+    },
+    Io {
+        message: String,
+    },
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Runtime { error } => write!(f, "{error}"),
+            Failure::Verify { message } | Failure::Io { message } => f.write_str(message),
+        }
+    }
+}

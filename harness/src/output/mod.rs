@@ -1,0 +1,4 @@
+//! What the person at the terminal sees.
+
+pub mod progress;
+pub mod table;

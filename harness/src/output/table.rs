@@ -1,0 +1,46 @@
+//! Terminal tables: the run summary and the listings.
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{Cell as TableCell, CellAlignment, Color, Table};
+
+use crate::export::format_ns;
+use crate::job::Phase;
+use crate::results::{Results, Status};
+
+pub fn new_table(header: Vec<String>) -> Table {
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED).set_header(header);
+    table
+}
+
+/// Workloads down, runtimes across: the execute median with its 95% CI, or
+/// the status of a cell that did not succeed.
+pub fn summary(results: &Results) -> Table {
+    let mut header = vec!["execute (median [95% CI])".to_string()];
+    header.extend(results.runtimes.iter().map(|r| r.id.clone()));
+    let mut table = new_table(header);
+    for w in &results.workloads {
+        let mut row = vec![TableCell::new(&w.id)];
+        for rt in &results.runtimes {
+            let cell = results.cell(&rt.id, &w.id);
+            row.push(match cell {
+                None => TableCell::new("not run").fg(Color::DarkGrey),
+                Some(c) if c.status != Status::Ok => {
+                    TableCell::new(c.status.to_string()).fg(Color::Red)
+                }
+                Some(c) => match c.phases.get(&Phase::Execute) {
+                    Some(p) => TableCell::new(format!(
+                        "{} [{}–{}]",
+                        format_ns(p.median_ns),
+                        format_ns(p.ci95_ns[0]),
+                        format_ns(p.ci95_ns[1])
+                    ))
+                    .set_alignment(CellAlignment::Right),
+                    None => TableCell::new("no samples"),
+                },
+            });
+        }
+        table.add_row(row);
+    }
+    table
+}

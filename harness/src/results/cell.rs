@@ -1,0 +1,260 @@
+//! Turning the worker processes of one (runtime, workload) pair into a [`Cell`].
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use wasm_arena_adapters::RunError;
+
+use super::model::{Cell, PhaseResult, ProcessRecord, Status};
+use crate::job::{Event, Failure, Phase, Sample};
+use crate::process::{Exit, WorkerRun};
+use crate::stats;
+
+/// Builds the cell from its finished processes (in process-index order).
+/// The first process that went wrong decides the status and the reason.
+pub fn cell_from_runs(runtime: &str, workload: &str, runs: &[(u32, WorkerRun)], seed: u64) -> Cell {
+    let mut samples: Vec<Sample> = Vec::new();
+    let mut processes = Vec::new();
+    let mut problem: Option<(Status, String, Option<crate::job::Stage>)> = None;
+    for (index, run) in runs {
+        let measured: Vec<Sample> = run
+            .events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Sample(s) if !s.warmup => Some(*s),
+                _ => None,
+            })
+            .collect();
+        let warmups = run
+            .events
+            .iter()
+            .filter(|e| matches!(e, Event::Sample(s) if s.warmup))
+            .count();
+        processes.push(ProcessRecord {
+            index: *index,
+            samples: measured.len() as u32,
+            warmups: warmups as u32,
+            spawn_ns: run.spawn_ns,
+            exit: run.exit.clone(),
+            usage: run.usage,
+        });
+        samples.extend(measured);
+        if problem.is_none() {
+            problem = diagnose(run);
+        }
+    }
+
+    let phases: BTreeMap<Phase, PhaseResult> = Phase::ALL
+        .iter()
+        .filter_map(|&phase| {
+            let ns: Vec<u64> = samples.iter().map(|s| s.phase_ns(phase)).collect();
+            let values: Vec<f64> = ns.iter().map(|&v| v as f64).collect();
+            stats::summarize(&values, seed).map(|summary| (phase, PhaseResult::new(ns, summary)))
+        })
+        .collect();
+    let (status, error, failed_stage) = match problem {
+        Some((status, error, stage)) => (status, Some(error), stage),
+        None => (Status::Ok, None, None),
+    };
+    Cell {
+        runtime: runtime.to_string(),
+        workload: workload.to_string(),
+        status,
+        error,
+        failed_stage,
+        output_verified: status == Status::Ok && !samples.is_empty(),
+        region: samples.first().map(|s| s.region),
+        peak_rss_bytes: runs.iter().map(|(_, r)| r.usage.max_rss_bytes).max(),
+        phases,
+        processes,
+    }
+}
+
+/// What went wrong in one worker process, if anything.
+fn diagnose(run: &WorkerRun) -> Option<(Status, String, Option<crate::job::Stage>)> {
+    let failed = run.events.iter().find_map(|e| match e {
+        Event::Failed { stage, error } => Some((*stage, error)),
+        _ => None,
+    });
+    if let Some((stage, error)) = failed {
+        let status = match error {
+            Failure::Runtime {
+                error: RunError::TimeBudget(_),
+            } => Status::Timeout,
+            Failure::Runtime {
+                error: RunError::Unsupported(_),
+            } => Status::Unsupported,
+            _ => Status::Failed,
+        };
+        return Some((
+            status,
+            format!("{}: {error}", stage_name(stage)),
+            Some(stage),
+        ));
+    }
+    let with_stderr = |message: String| {
+        if run.stderr.is_empty() {
+            message
+        } else {
+            format!("{message}; stderr: {}", run.stderr)
+        }
+    };
+    match &run.exit {
+        Exit::TimedOut { after_ns } => Some((
+            Status::Timeout,
+            format!(
+                "killed by the harness after {:.1} s without finishing an iteration (--timeout)",
+                Duration::from_nanos(*after_ns).as_secs_f64()
+            ),
+            None,
+        )),
+        Exit::Signal { name, .. } => Some((
+            Status::Crashed,
+            with_stderr(format!("worker died by {name}")),
+            None,
+        )),
+        Exit::Code { code } if *code != 0 => Some((
+            Status::Failed,
+            with_stderr(format!("worker exited with status {code}")),
+            None,
+        )),
+        Exit::Interrupted => Some((Status::Failed, "interrupted".into(), None)),
+        Exit::Code { .. } if !run.events.contains(&Event::Done) => Some((
+            Status::Failed,
+            with_stderr("worker ended without finishing its job".into()),
+            None,
+        )),
+        Exit::Code { .. } => None,
+    }
+}
+
+fn stage_name(stage: crate::job::Stage) -> &'static str {
+    use crate::job::Stage;
+    match stage {
+        Stage::Setup => "setup",
+        Stage::Compile => "compile",
+        Stage::Instantiate => "instantiate",
+        Stage::Execute => "execute",
+        Stage::Verify => "verify",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::job::Stage;
+    use crate::process::Usage;
+    use wasm_arena_adapters::TimedRegion;
+
+    fn sample(iteration: u32, warmup: bool, ns: u64) -> Event {
+        Event::Sample(Sample {
+            iteration,
+            warmup,
+            compile_ns: ns,
+            instantiate_ns: ns * 2,
+            execute_ns: ns * 3,
+            region: TimedRegion::Markers,
+        })
+    }
+
+    fn run(events: Vec<Event>, exit: Exit, rss: u64) -> WorkerRun {
+        WorkerRun {
+            events,
+            exit,
+            usage: Usage {
+                max_rss_bytes: rss,
+                ..Usage::default()
+            },
+            spawn_ns: Some(1_000_000),
+            stderr: String::new(),
+        }
+    }
+
+    #[test]
+    fn warmups_are_dropped_and_processes_pooled() {
+        let ok = Exit::Code { code: 0 };
+        let runs = vec![
+            (
+                0,
+                run(
+                    vec![
+                        Event::Ready,
+                        sample(0, true, 1000),
+                        sample(1, false, 10),
+                        Event::Done,
+                    ],
+                    ok.clone(),
+                    5,
+                ),
+            ),
+            (
+                1,
+                run(
+                    vec![
+                        Event::Ready,
+                        sample(0, true, 1000),
+                        sample(1, false, 20),
+                        Event::Done,
+                    ],
+                    ok,
+                    9,
+                ),
+            ),
+        ];
+        let cell = cell_from_runs("rt", "wl", &runs, 1);
+        assert_eq!(cell.status, Status::Ok);
+        assert!(cell.output_verified);
+        assert_eq!(cell.phases[&Phase::Compile].samples_ns, [10, 20]);
+        assert_eq!(cell.phases[&Phase::Execute].samples_ns, [30, 60]);
+        assert_eq!(cell.phases[&Phase::Execute].median_ns, 45.0);
+        assert_eq!(cell.peak_rss_bytes, Some(9));
+        assert_eq!(cell.processes[1].warmups, 1);
+    }
+
+    #[test]
+    fn a_budget_failure_is_a_timeout_and_a_signal_a_crash() {
+        let failed = Event::Failed {
+            stage: Stage::Execute,
+            error: Failure::Runtime {
+                error: RunError::TimeBudget(Duration::from_secs(2)),
+            },
+        };
+        let cell = cell_from_runs(
+            "rt",
+            "wl",
+            &[(
+                0,
+                run(vec![Event::Ready, failed], Exit::Code { code: 0 }, 1),
+            )],
+            1,
+        );
+        assert_eq!(cell.status, Status::Timeout);
+        assert!(
+            cell.error
+                .unwrap()
+                .starts_with("execute: time budget of 2.000 s exceeded")
+        );
+
+        let signal = Exit::Signal {
+            signal: 11,
+            name: "SIGSEGV".into(),
+        };
+        let cell = cell_from_runs("rt", "wl", &[(0, run(vec![Event::Ready], signal, 1))], 1);
+        assert_eq!(
+            (cell.status, cell.error.as_deref()),
+            (Status::Crashed, Some("worker died by SIGSEGV"))
+        );
+        assert!(!cell.output_verified);
+    }
+
+    #[test]
+    fn a_worker_that_stops_without_done_is_a_failure() {
+        let cell = cell_from_runs(
+            "rt",
+            "wl",
+            &[(0, run(vec![Event::Ready], Exit::Code { code: 0 }, 1))],
+            1,
+        );
+        assert_eq!(cell.status, Status::Failed);
+    }
+}

@@ -1,0 +1,11 @@
+//! What a run produced, and the directory it lives in.
+
+mod cell;
+mod model;
+mod store;
+
+pub use cell::cell_from_runs;
+pub use model::{
+    Cell, PhaseResult, ProcessRecord, Results, SCHEMA_VERSION, Settings, Status, WorkloadRecord,
+};
+pub use store::{load, save};

@@ -1,0 +1,169 @@
+//! The results contract (`results.json`). Fields may be added; none renamed.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use wasm_arena_adapters::{RuntimeInfo, TimedRegion};
+
+use crate::catalog::{Origin, Size};
+use crate::host::Host;
+use crate::job::{Phase, Stage};
+use crate::process::{Exit, Usage};
+use crate::stats::Summary;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Results {
+    pub schema_version: u32,
+    pub tool_version: String,
+    pub started_at: DateTime<Utc>,
+    /// Unset while the run goes on, and forever if it was killed.
+    pub finished_at: Option<DateTime<Utc>>,
+    /// Stopped by Ctrl-C: the cells present are complete, others are missing.
+    pub interrupted: bool,
+    pub command: Vec<String>,
+    pub settings: Settings,
+    pub host: Host,
+    pub runtimes: Vec<RuntimeInfo>,
+    pub workloads: Vec<WorkloadRecord>,
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Settings {
+    pub processes: u32,
+    pub iterations: u32,
+    pub warmup: u32,
+    pub timeout_s: f64,
+    /// Seed of the cell order shuffle and of the bootstrap.
+    pub seed: u64,
+    pub size: Size,
+    pub max_memory_bytes: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WorkloadRecord {
+    pub id: String,
+    pub category: String,
+    pub language: Option<String>,
+    pub description: String,
+    pub origin: Origin,
+    pub path: String,
+    /// Unset when the file could not be read.
+    pub sha256: Option<String>,
+    pub size_bytes: Option<u64>,
+    pub args: Vec<String>,
+    /// What the output check covers.
+    pub verification: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Ok,
+    Failed,
+    Timeout,
+    Crashed,
+    Unsupported,
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Status::Ok => "ok",
+            Status::Failed => "failed",
+            Status::Timeout => "timeout",
+            Status::Crashed => "crashed",
+            Status::Unsupported => "unsupported",
+        })
+    }
+}
+
+/// One (runtime, workload) pair, over all its processes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Cell {
+    pub runtime: String,
+    pub workload: String,
+    pub status: Status,
+    /// Why the cell is not `ok`.
+    pub error: Option<String>,
+    /// Where it went wrong.
+    pub failed_stage: Option<Stage>,
+    pub phases: BTreeMap<Phase, PhaseResult>,
+    /// Largest peak RSS over the cell's worker processes.
+    pub peak_rss_bytes: Option<u64>,
+    /// Every measured iteration's output matched the workload's oracle.
+    pub output_verified: bool,
+    /// What the execute phase covers.
+    pub region: Option<TimedRegion>,
+    pub processes: Vec<ProcessRecord>,
+}
+
+/// Samples of one phase (measured iterations only, warm-ups dropped), in
+/// process order, and their summary.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhaseResult {
+    pub samples_ns: Vec<u64>,
+    pub median_ns: f64,
+    pub mean_ns: f64,
+    pub stddev_ns: f64,
+    pub cv: f64,
+    pub min_ns: f64,
+    pub max_ns: f64,
+    pub p5_ns: f64,
+    pub p95_ns: f64,
+    pub ci95_ns: [f64; 2],
+}
+
+impl PhaseResult {
+    pub fn new(samples_ns: Vec<u64>, summary: Summary) -> Self {
+        PhaseResult {
+            samples_ns,
+            median_ns: summary.median,
+            mean_ns: summary.mean,
+            stddev_ns: summary.stddev,
+            cv: summary.cv,
+            min_ns: summary.min,
+            max_ns: summary.max,
+            p5_ns: summary.p5,
+            p95_ns: summary.p95,
+            ci95_ns: summary.ci95,
+        }
+    }
+}
+
+/// One worker process of a cell.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProcessRecord {
+    pub index: u32,
+    /// Measured samples this process contributed (in `samples_ns` order).
+    pub samples: u32,
+    pub warmups: u32,
+    /// Process start-up until the worker was ready: outside every phase.
+    pub spawn_ns: Option<u64>,
+    pub exit: Exit,
+    pub usage: Usage,
+}
+
+impl Results {
+    pub fn runtime(&self, id: &str) -> Option<&RuntimeInfo> {
+        self.runtimes.iter().find(|r| r.id == id)
+    }
+
+    pub fn cell(&self, runtime: &str, workload: &str) -> Option<&Cell> {
+        self.cells
+            .iter()
+            .find(|c| c.runtime == runtime && c.workload == workload)
+    }
+
+    /// Cells that were measured and verified / all planned cells.
+    pub fn all_ok(&self) -> bool {
+        self.cells.len() == self.runtimes.len() * self.workloads.len()
+            && self
+                .cells
+                .iter()
+                .all(|c| c.status == Status::Ok && c.output_verified)
+    }
+}

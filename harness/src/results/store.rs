@@ -1,0 +1,60 @@
+//! The results directory: atomic writes of every export, and loading back.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
+use super::model::{Results, SCHEMA_VERSION};
+use crate::export::Exporter;
+
+/// Writes every exporter's files into `dir`, each atomically (temp file in
+/// the same directory, then rename), so a reader or a crash never sees half a file.
+pub fn save(dir: &Path, results: &Results, exporters: &[Box<dyn Exporter>]) -> Result<()> {
+    for exporter in exporters {
+        for (relative, bytes) in exporter.export(results)? {
+            let path = dir.join(&relative);
+            let parent = path.parent().unwrap_or(dir);
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+            let mut file = tempfile::NamedTempFile::new_in(parent)
+                .with_context(|| format!("cannot write in {}", parent.display()))?;
+            std::io::Write::write_all(&mut file, &bytes)?;
+            file.persist(&path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Loads `dir/results.json`, with errors that say which file is wrong and how.
+pub fn load(dir: &Path) -> Result<Results> {
+    if !dir.is_dir() {
+        bail!("no results directory at {}", dir.display());
+    }
+    let path = dir.join("results.json");
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("{} has no readable results.json", dir.display()))?;
+    let value: serde_json::Value = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{} is not valid JSON (corrupt or truncated?)",
+            path.display()
+        )
+    })?;
+    match value.get("schema_version").and_then(|v| v.as_u64()) {
+        Some(v) if v == u64::from(SCHEMA_VERSION) => {}
+        Some(v) => bail!(
+            "{} has schema version {v}; this wasm-arena reads version {SCHEMA_VERSION}",
+            path.display()
+        ),
+        None => bail!(
+            "{} is not a wasm-arena results file (no schema_version)",
+            path.display()
+        ),
+    }
+    serde_json::from_value(value).with_context(|| {
+        format!(
+            "{} does not match the wasm-arena results schema",
+            path.display()
+        )
+    })
+}

@@ -1,0 +1,174 @@
+//! Runs a plan: one worker per job, results updated and saved after each,
+//! so an interrupted or killed run keeps every finished cell.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::Result;
+use wasm_arena_adapters::RuntimeInfo;
+
+use crate::export::Exporter;
+use crate::host::Host;
+use crate::job::Event;
+use crate::output::progress::Progress;
+use crate::plan::Plan;
+use crate::process::{self, WorkerRun};
+use crate::results::{self, Cell, Results, Status, WorkloadRecord};
+use crate::verify::sha256_hex;
+
+pub struct Runner<'a> {
+    pub plan: &'a Plan,
+    /// The `wasm-arena` binary to start workers from.
+    pub exe: &'a Path,
+    pub out_dir: &'a Path,
+    pub command: Vec<String>,
+    pub exporters: Vec<Box<dyn Exporter>>,
+    pub interrupted: &'a AtomicBool,
+}
+
+impl Runner<'_> {
+    pub fn run(&self, progress: &Progress) -> Result<Results> {
+        let plan = self.plan;
+        let mut results = Results {
+            schema_version: results::SCHEMA_VERSION,
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            started_at: chrono::Utc::now(),
+            finished_at: None,
+            interrupted: false,
+            command: self.command.clone(),
+            settings: plan.settings.clone(),
+            host: Host::detect(),
+            runtimes: plan.runtimes.iter().map(runtime_info).collect(),
+            workloads: plan.workloads.iter().map(workload_record).collect(),
+            cells: Vec::new(),
+        };
+        std::fs::create_dir_all(self.out_dir)?;
+        results::save(self.out_dir, &results, &self.exporters)?;
+
+        let mut runs: HashMap<(usize, usize), Vec<(u32, WorkerRun)>> = HashMap::new();
+        for spec in plan.jobs() {
+            if self.interrupted.load(Ordering::SeqCst) {
+                break;
+            }
+            let key = (spec.runtime, spec.workload);
+            let runtime = &plan.runtimes[spec.runtime];
+            let workload = &plan.workloads[spec.workload];
+            let iterations = u64::from(plan.settings.warmup + plan.settings.iterations);
+            // Once a cell has failed, its other processes would only fail again.
+            if results
+                .cell(runtime.id, &workload.id)
+                .is_some_and(|c| c.status != Status::Ok)
+            {
+                progress.skip(iterations);
+                continue;
+            }
+            let cell = if !runtime.compiled_in() {
+                progress.skip(iterations);
+                unsupported_cell(runtime.id, &workload.id, runtime.feature)
+            } else {
+                progress.start(&format!(
+                    "{} · {} · process {}",
+                    runtime.id,
+                    workload.id,
+                    spec.process + 1
+                ));
+                let job = plan.job(spec);
+                let run = process::run_worker(
+                    self.exe,
+                    &job,
+                    plan.timeout(),
+                    self.interrupted,
+                    |event| {
+                        if matches!(event, Event::Sample(_)) {
+                            progress.advance(1);
+                        }
+                    },
+                )?;
+                if run.exit == process::Exit::Interrupted {
+                    break;
+                }
+                let done = run
+                    .events
+                    .iter()
+                    .filter(|e| matches!(e, Event::Sample(_)))
+                    .count() as u64;
+                progress.skip(iterations.saturating_sub(done));
+                let entry = runs.entry(key).or_default();
+                entry.push((spec.process, run));
+                entry.sort_by_key(|(index, _)| *index);
+                results::cell_from_runs(runtime.id, &workload.id, entry, plan.settings.seed)
+            };
+            upsert(&mut results, plan, cell);
+            results::save(self.out_dir, &results, &self.exporters)?;
+        }
+        if self.interrupted.load(Ordering::SeqCst) {
+            results.interrupted = true;
+        } else {
+            results.finished_at = Some(chrono::Utc::now());
+        }
+        results::save(self.out_dir, &results, &self.exporters)?;
+        progress.finish();
+        Ok(results)
+    }
+}
+
+/// Replaces or inserts `cell`, keeping cells in plan order.
+fn upsert(results: &mut Results, plan: &Plan, cell: Cell) {
+    let order = |c: &Cell| {
+        let r = plan.runtimes.iter().position(|d| d.id == c.runtime);
+        let w = plan.workloads.iter().position(|w| w.id == c.workload);
+        (r, w)
+    };
+    results
+        .cells
+        .retain(|c| !(c.runtime == cell.runtime && c.workload == cell.workload));
+    results.cells.push(cell);
+    results.cells.sort_by_key(order);
+}
+
+fn runtime_info(descriptor: &wasm_arena_adapters::RuntimeDescriptor) -> RuntimeInfo {
+    match descriptor.create() {
+        Ok(runtime) => runtime.info(),
+        Err(_) => RuntimeInfo {
+            id: descriptor.id.into(),
+            family: descriptor.family.into(),
+            version: descriptor.version.into(),
+            tier: descriptor.tier,
+            settings: Default::default(),
+        },
+    }
+}
+
+fn workload_record(w: &crate::catalog::Workload) -> WorkloadRecord {
+    let bytes = std::fs::read(&w.wasm).ok();
+    WorkloadRecord {
+        id: w.id.clone(),
+        category: w.category.clone(),
+        language: w.language.clone(),
+        description: w.description.clone(),
+        origin: w.origin,
+        path: w.wasm.display().to_string(),
+        sha256: bytes.as_deref().map(sha256_hex),
+        size_bytes: bytes.as_ref().map(|b| b.len() as u64),
+        args: w.args.clone(),
+        verification: w.expect.describe(),
+    }
+}
+
+fn unsupported_cell(runtime: &str, workload: &str, feature: &str) -> Cell {
+    Cell {
+        runtime: runtime.into(),
+        workload: workload.into(),
+        status: Status::Unsupported,
+        error: Some(format!(
+            "{runtime} is not compiled into this binary; rebuild with `--features {feature}`"
+        )),
+        failed_stage: None,
+        phases: Default::default(),
+        peak_rss_bytes: None,
+        output_verified: false,
+        region: None,
+        processes: Vec::new(),
+    }
+}

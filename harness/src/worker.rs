@@ -1,0 +1,107 @@
+//! The worker side: runs one [`Job`] in this process and reports [`Event`]s.
+//! Everything here runs in a child of the harness, so a crash or a hang
+//! costs one cell, and the peak RSS the parent reads is this job's own.
+
+use std::io::{BufRead, Write};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use wasm_arena_adapters::{Preopen, RunError};
+
+use crate::job::{Event, Failure, Job, Sample, Stage};
+
+/// Reads a job from `input`, runs it, writes events to `output`, one JSON per line.
+pub fn serve(input: impl BufRead, mut output: impl Write) -> Result<()> {
+    let job: Job = serde_json::from_reader(input).context("reading the job from stdin")?;
+    let mut emit = |event: &Event| -> Result<()> {
+        serde_json::to_writer(&mut output, event)?;
+        output.write_all(b"\n")?;
+        output.flush()?;
+        Ok(())
+    };
+    emit(&Event::Ready)?;
+    match run(&job, &mut emit)? {
+        Ok(()) => emit(&Event::Done),
+        Err((stage, error)) => emit(&Event::Failed { stage, error }),
+    }
+}
+
+type Outcome = Result<(), (Stage, Failure)>;
+
+fn run(job: &Job, emit: &mut impl FnMut(&Event) -> Result<()>) -> Result<Outcome> {
+    let runtime_failure = |stage| move |error: RunError| (stage, Failure::Runtime { error });
+    let runtime = match wasm_arena_adapters::create(&job.runtime) {
+        Ok(r) => r,
+        Err(e) => return Ok(Err(runtime_failure(Stage::Setup)(e))),
+    };
+    let wasm = match std::fs::read(&job.wasm) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            let message = format!("cannot read {}: {e}", job.wasm.display());
+            return Ok(Err((Stage::Setup, Failure::Io { message })));
+        }
+    };
+    for iteration in 0..job.warmup + job.iterations {
+        // A fresh, empty /output for every iteration, made outside the timed phases.
+        let output_dir = match job.output.then(tempfile::tempdir).transpose() {
+            Ok(dir) => dir,
+            Err(e) => {
+                let message = format!("cannot create the /output directory: {e}");
+                return Ok(Err((Stage::Setup, Failure::Io { message })));
+            }
+        };
+        let mut wasi = job.wasi.clone();
+        if let Some(dir) = &output_dir {
+            wasi.preopens.push(Preopen {
+                host: dir.path().to_path_buf(),
+                guest: "/output".into(),
+                read_only: false,
+            });
+        }
+
+        let t0 = Instant::now();
+        let module = match runtime.compile(&wasm) {
+            Ok(m) => m,
+            Err(e) => return Ok(Err(runtime_failure(Stage::Compile)(e))),
+        };
+        let t1 = Instant::now();
+        let mut instance = match module.instantiate(&wasi) {
+            Ok(i) => i,
+            Err(e) => return Ok(Err(runtime_failure(Stage::Instantiate)(e))),
+        };
+        let t2 = Instant::now();
+        let outcome = match instance.run() {
+            Ok(o) => o,
+            Err(e) => return Ok(Err(runtime_failure(Stage::Execute)(e))),
+        };
+        let checked = job.expect.check(
+            outcome.exit_code,
+            &outcome.stdout,
+            &outcome.stderr,
+            output_dir.as_ref().map(|d| d.path()),
+        );
+        if let Err(mut message) = checked {
+            if let (Some(asked), Some(cap)) =
+                (outcome.memory_refused, job.wasi.limits.max_memory_bytes)
+            {
+                message.push_str(&format!(
+                    " (memory cap exceeded: the guest asked to grow to {asked} bytes, the cap is {cap} bytes)"
+                ));
+            }
+            return Ok(Err((Stage::Verify, Failure::Verify { message })));
+        }
+        emit(&Event::Sample(Sample {
+            iteration,
+            warmup: iteration < job.warmup,
+            compile_ns: nanos(t1 - t0),
+            instantiate_ns: nanos(t2 - t1),
+            execute_ns: nanos(outcome.execute),
+            region: outcome.region,
+        }))?;
+    }
+    Ok(Ok(()))
+}
+
+fn nanos(d: std::time::Duration) -> u64 {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
+}

@@ -1,0 +1,329 @@
+//! `wasm-arena`: compare WebAssembly runtimes on shared WASI workloads.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use wasm_arena_adapters::RuntimeDescriptor;
+use wasm_arena_harness::catalog::{Catalog, Size};
+use wasm_arena_harness::output::progress::Progress;
+use wasm_arena_harness::output::table;
+use wasm_arena_harness::plan::Plan;
+use wasm_arena_harness::results::{self, Settings};
+use wasm_arena_harness::run::Runner;
+use wasm_arena_harness::{export, worker};
+
+/// Exit status for bad command-line input (unknown ids, unreadable results).
+const USAGE: u8 = 2;
+/// Exit status after Ctrl-C, as shells expect (128 + SIGINT).
+const INTERRUPTED: u8 = 130;
+
+#[derive(Parser)]
+#[command(name = "wasm-arena", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List the known runtimes or workloads.
+    List {
+        #[arg(value_enum)]
+        what: ListWhat,
+    },
+    /// Measure runtimes on workloads and write a results directory.
+    Run(RunArgs),
+    /// Re-render report.md, samples.csv and charts/ from a results directory.
+    Report {
+        /// A directory written by `wasm-arena run`.
+        dir: PathBuf,
+    },
+    /// Run one job read from stdin (used by `run`; one process per job).
+    #[command(hide = true)]
+    Worker,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ListWhat {
+    Runtimes,
+    Workloads,
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// Runtime ids, comma-separated (default: every runtime compiled in).
+    #[arg(long, value_delimiter = ',')]
+    runtime: Vec<String>,
+    /// Workload ids or paths to .wasm files, comma-separated (default: the whole catalog).
+    #[arg(long, value_delimiter = ',')]
+    workload: Vec<String>,
+    /// Workload size: `small` for quick checks, `default` for reports.
+    #[arg(long, value_enum, default_value_t = SizeArg::Default)]
+    size: SizeArg,
+    /// Worker processes per cell.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+    processes: u32,
+    /// Measured iterations per process.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    iterations: u32,
+    /// Warm-up iterations per process, run and discarded.
+    #[arg(long, default_value_t = 1)]
+    warmup: u32,
+    /// Seconds one iteration may take: the runtime interrupts a guest that
+    /// runs longer, and the harness kills a worker that makes no progress for this long.
+    #[arg(long, default_value_t = 60.0)]
+    timeout: f64,
+    /// Largest linear memory a guest may grow to, in MiB.
+    #[arg(long, default_value_t = 2048)]
+    max_memory: u64,
+    /// Seed for the cell order (default: random, and recorded).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Results directory (default: a new timestamped folder under results/).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// The workload catalog directory.
+    #[arg(long, default_value_os_t = Catalog::default_dir(), hide_default_value = true)]
+    workloads_dir: PathBuf,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SizeArg {
+    Small,
+    Default,
+}
+
+impl From<SizeArg> for Size {
+    fn from(s: SizeArg) -> Size {
+        match s {
+            SizeArg::Small => Size::Small,
+            SizeArg::Default => Size::Default,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::List {
+            what: ListWhat::Runtimes,
+        } => list_runtimes(),
+        Command::List {
+            what: ListWhat::Workloads,
+        } => list_workloads(),
+        Command::Run(args) => run(args),
+        Command::Report { dir } => report(dir),
+        Command::Worker => worker::serve(std::io::stdin().lock(), std::io::stdout().lock())
+            .map(|()| ExitCode::SUCCESS),
+    };
+    result.unwrap_or_else(|error| {
+        eprintln!("error: {error:#}");
+        ExitCode::from(USAGE)
+    })
+}
+
+fn list_runtimes() -> Result<ExitCode> {
+    let mut t = table::new_table(
+        ["id", "family", "version", "tier", "compiled in"]
+            .map(String::from)
+            .to_vec(),
+    );
+    for d in wasm_arena_adapters::descriptors() {
+        let compiled = if d.compiled_in() {
+            "yes".to_string()
+        } else {
+            format!("no (--features {})", d.feature)
+        };
+        t.add_row(vec![
+            d.id.to_string(),
+            d.family.to_string(),
+            d.version.to_string(),
+            d.tier.to_string(),
+            compiled,
+        ]);
+    }
+    println!("{t}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn list_workloads() -> Result<ExitCode> {
+    let catalog = Catalog::load(&Catalog::default_dir())?;
+    let header = [
+        "id",
+        "category",
+        "language",
+        "small args",
+        "default args",
+        "description",
+    ];
+    let mut t = table::new_table(header.map(String::from).to_vec());
+    for e in catalog.entries() {
+        t.add_row(vec![
+            e.id.clone(),
+            e.category.clone(),
+            e.language.clone(),
+            Catalog::size_args(e, Size::Small),
+            Catalog::size_args(e, Size::Default),
+            e.description.clone(),
+        ]);
+    }
+    println!("{t}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn resolve_runtimes(ids: &[String]) -> Result<Vec<RuntimeDescriptor>, String> {
+    let known = wasm_arena_adapters::descriptors();
+    if ids.is_empty() {
+        return Ok(known.into_iter().filter(|d| d.compiled_in()).collect());
+    }
+    let unknown: Vec<&String> = ids
+        .iter()
+        .filter(|id| !known.iter().any(|d| d.id == id.as_str()))
+        .collect();
+    if !unknown.is_empty() {
+        let valid: Vec<&str> = known.iter().map(|d| d.id).collect();
+        return Err(format!(
+            "unknown runtime id(s): {}; valid ids: {}",
+            unknown
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            valid.join(", ")
+        ));
+    }
+    let mut chosen = Vec::new();
+    for id in ids {
+        let d = known
+            .iter()
+            .find(|d| d.id == id.as_str())
+            .copied()
+            .expect("checked above");
+        if !chosen.iter().any(|c: &RuntimeDescriptor| c.id == d.id) {
+            chosen.push(d);
+        }
+    }
+    Ok(chosen)
+}
+
+fn run(args: RunArgs) -> Result<ExitCode> {
+    let runtimes = match resolve_runtimes(&args.runtime) {
+        Ok(r) => r,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Ok(ExitCode::from(USAGE));
+        }
+    };
+    let catalog = Catalog::load(&args.workloads_dir)?;
+    let size = Size::from(args.size);
+    let workloads = if args.workload.is_empty() {
+        catalog.all(size)
+    } else {
+        match catalog.resolve(&args.workload, size) {
+            Ok(w) => w,
+            Err(unknown) => {
+                eprintln!("error: {unknown}");
+                return Ok(ExitCode::from(USAGE));
+            }
+        }
+    };
+    if !(args.timeout > 0.0 && args.timeout.is_finite()) {
+        eprintln!("error: --timeout must be a positive number of seconds");
+        return Ok(ExitCode::from(USAGE));
+    }
+    let seed = args.seed.unwrap_or_else(rand_seed);
+    let plan = Plan {
+        runtimes,
+        workloads,
+        settings: Settings {
+            processes: args.processes,
+            iterations: args.iterations,
+            warmup: args.warmup,
+            timeout_s: args.timeout,
+            seed,
+            size,
+            max_memory_bytes: args.max_memory * 1024 * 1024,
+        },
+    };
+    let out_dir = args.out.unwrap_or_else(default_out_dir);
+
+    let interrupted = Arc::new(AtomicBool::new(false));
+    {
+        let flag = interrupted.clone();
+        ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
+            .context("installing the Ctrl-C handler")?;
+    }
+    let exe = std::env::current_exe().context("locating the wasm-arena binary")?;
+    let per_cell = u64::from(plan.settings.processes)
+        * u64::from(plan.settings.warmup + plan.settings.iterations);
+    let progress = Progress::new(per_cell * (plan.runtimes.len() * plan.workloads.len()) as u64);
+    let runner = Runner {
+        plan: &plan,
+        exe: &exe,
+        out_dir: &out_dir,
+        command: std::env::args().collect(),
+        exporters: export::all(),
+        interrupted: &interrupted,
+    };
+    let results = runner.run(&progress)?;
+
+    println!("{}", table::summary(&results));
+    for cell in results
+        .cells
+        .iter()
+        .filter(|c| c.status != results::Status::Ok)
+    {
+        println!(
+            "{} on {}: {}: {}",
+            cell.runtime,
+            cell.workload,
+            cell.status,
+            cell.error.as_deref().unwrap_or("")
+        );
+    }
+    println!("results: {}", out_dir.display());
+    Ok(if results.interrupted {
+        println!("interrupted: the cells finished so far are saved");
+        ExitCode::from(INTERRUPTED)
+    } else if results.all_ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn report(dir: PathBuf) -> Result<ExitCode> {
+    let results = results::load(&dir)?;
+    results::save(&dir, &results, &export::renderings())?;
+    println!("{}", table::summary(&results));
+    println!("report: {}", dir.join("report.md").display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn default_out_dir() -> PathBuf {
+    let stamp = chrono::Utc::now().format("%Y-%m-%dT%H-%M-%SZ").to_string();
+    let base = PathBuf::from("results");
+    let mut dir = base.join(&stamp);
+    let mut n = 1;
+    while dir.exists() {
+        n += 1;
+        dir = base.join(format!("{stamp}-{n}"));
+    }
+    dir
+}
+
+fn rand_seed() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    // RandomState is seeded from the OS; enough for an order shuffle.
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    h.finish()
+}
