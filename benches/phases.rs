@@ -1,1 +1,161 @@
-fn main() {}
+//! Criterion benches of every compiled-in runtime on every catalog workload
+//! (`small` size), one group per phase: `compile`, `instantiate`, `execute`.
+//! `execute/<runtime>/empty` is the harness's own overhead per call.
+//! Plus `worker/spawn`: what starting a worker process costs (outside every phase).
+//!
+//!   cargo bench                              default runtimes
+//!   cargo bench -- execute/wasmtime-cranelift/empty
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use wasm_arena_adapters::{Limits, Preopen, Runtime, WasiSpec};
+use wasm_arena_harness::catalog::{Catalog, Size, Workload};
+
+struct Case {
+    runtime: Box<dyn Runtime>,
+    workload: Workload,
+    wasm: Vec<u8>,
+}
+
+impl Case {
+    fn name(&self) -> String {
+        format!("{}/{}", self.runtime.info().id, self.workload.id)
+    }
+
+    /// Fresh grants, with a fresh `/output` when the workload writes one.
+    fn wasi(&self) -> (WasiSpec, Option<tempfile::TempDir>) {
+        let mut wasi = self.workload.wasi(Limits::default());
+        let output = self
+            .workload
+            .output
+            .then(|| tempfile::tempdir().expect("temp dir"));
+        if let Some(dir) = &output {
+            wasi.preopens.push(Preopen {
+                host: dir.path().into(),
+                guest: "/output".into(),
+                read_only: false,
+            });
+        }
+        (wasi, output)
+    }
+}
+
+fn cases() -> Vec<Case> {
+    let catalog = Catalog::load(&Catalog::default_dir()).expect("catalog");
+    let mut cases = Vec::new();
+    for descriptor in wasm_arena_adapters::descriptors()
+        .into_iter()
+        .filter(|d| d.compiled_in())
+    {
+        for workload in catalog.all(Size::Small) {
+            let runtime = descriptor.create().expect("runtime");
+            let wasm = std::fs::read(&workload.wasm).expect("workload .wasm");
+            cases.push(Case {
+                runtime,
+                workload,
+                wasm,
+            });
+        }
+    }
+    cases
+}
+
+fn phases(c: &mut Criterion) {
+    let cases = cases();
+    let mut group = c.benchmark_group("compile");
+    group.sample_size(10);
+    for case in &cases {
+        group.bench_function(case.name(), |b| {
+            b.iter(|| case.runtime.compile(&case.wasm).expect("compile"))
+        });
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("instantiate");
+    group.sample_size(20);
+    for case in &cases {
+        let module = case.runtime.compile(&case.wasm).expect("compile");
+        let (wasi, _output) = case.wasi();
+        group.bench_function(case.name(), |b| {
+            b.iter(|| module.instantiate(&wasi).expect("instantiate"))
+        });
+    }
+    group.finish();
+
+    // The same region the harness reports: between the bench markers, or the
+    // whole `_start`, on a fresh instance each time.
+    let mut group = c.benchmark_group("execute");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500));
+    for case in &cases {
+        let module = case.runtime.compile(&case.wasm).expect("compile");
+        group.bench_function(case.name(), |b| {
+            b.iter_custom(|iterations| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iterations {
+                    let (wasi, _output) = case.wasi();
+                    let mut instance = module.instantiate(&wasi).expect("instantiate");
+                    let outcome = instance.run().expect("run");
+                    assert_eq!(
+                        outcome.exit_code,
+                        case.workload.expect.exit_code,
+                        "{}",
+                        case.name()
+                    );
+                    total += outcome.execute;
+                }
+                total
+            })
+        });
+    }
+    group.finish();
+}
+
+/// Spawning `wasm-arena worker` until it has read its job and said `ready`:
+/// the cost every worker process adds outside the phases (the harness records
+/// it per process as `spawn_ns`). The job names a missing module, so the
+/// worker then exits straight away.
+fn spawn(c: &mut Criterion) {
+    let exe = env!("CARGO_BIN_EXE_wasm-arena");
+    let job = serde_json::json!({
+        "runtime": "wasmtime-cranelift", "wasm": "/nonexistent.wasm",
+        "wasi": { "args": [], "env": [], "preopens": [] },
+        "output": false, "expect": { "exit_code": 0, "stdout": null },
+        "warmup": 0, "iterations": 1
+    })
+    .to_string();
+    let mut group = c.benchmark_group("worker");
+    group.sample_size(20);
+    group.bench_function("spawn", |b| {
+        b.iter_custom(|iterations| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iterations {
+                let began = Instant::now();
+                let mut child = Command::new(exe)
+                    .arg("worker")
+                    .stdin(Stdio::piped())
+                    .stdout(Stdio::piped())
+                    .spawn()
+                    .expect("spawn");
+                std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), job.as_bytes())
+                    .expect("job");
+                let mut ready = String::new();
+                BufReader::new(child.stdout.take().expect("stdout"))
+                    .read_line(&mut ready)
+                    .expect("ready line");
+                total += began.elapsed();
+                assert!(ready.contains("\"ready\""), "{ready}");
+                child.wait().expect("worker");
+            }
+            total
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, phases, spawn);
+criterion_main!(benches);

@@ -2,6 +2,9 @@
 
 use crate::{RunError, Runtime, Tier};
 
+/// Makes a configured runtime; one per compiled-in runtime id.
+pub type Factory = fn() -> Result<Box<dyn Runtime>, RunError>;
+
 /// One runtime id: what it is, and how to make it if it is compiled in.
 #[derive(Clone, Copy)]
 pub struct RuntimeDescriptor {
@@ -12,7 +15,7 @@ pub struct RuntimeDescriptor {
     pub feature: &'static str,
     /// Version of the runtime crate in Cargo.lock.
     pub version: &'static str,
-    pub(crate) factory: Option<fn() -> Result<Box<dyn Runtime>, RunError>>,
+    pub(crate) factory: Option<Factory>,
 }
 
 impl RuntimeDescriptor {

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
+use wasm_arena_adapters::{Limits, Preopen, WasiSpec};
 
 use crate::verify::{Expectation, Expected};
 
@@ -95,6 +96,29 @@ pub struct Workload {
     /// Whether a fresh `/output` directory is preopened.
     pub output: bool,
     pub expect: Expectation,
+}
+
+impl Workload {
+    /// What the workload is granted: its args and env, `/input` read-only;
+    /// `/output` is added per iteration by whoever runs it.
+    pub fn wasi(&self, limits: Limits) -> WasiSpec {
+        let preopens = self
+            .input
+            .iter()
+            .map(|dir| Preopen {
+                host: dir.clone(),
+                guest: "/input".into(),
+                read_only: true,
+            })
+            .collect();
+        WasiSpec {
+            args: self.args.clone(),
+            env: self.env.clone(),
+            preopens,
+            stdin: Vec::new(),
+            limits,
+        }
+    }
 }
 
 impl Catalog {

@@ -6,7 +6,7 @@ use std::time::Duration;
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
-use wasm_arena_adapters::{Limits, Preopen, RuntimeDescriptor, WasiSpec};
+use wasm_arena_adapters::{Limits, RuntimeDescriptor};
 
 use crate::catalog::Workload;
 use crate::job::Job;
@@ -53,28 +53,14 @@ impl Plan {
     /// (memory cap; the time budget doubles as the in-runtime interruption).
     pub fn job(&self, spec: JobSpec) -> Job {
         let workload = &self.workloads[spec.workload];
-        let preopens = workload
-            .input
-            .iter()
-            .map(|dir| Preopen {
-                host: dir.clone(),
-                guest: "/input".into(),
-                read_only: true,
-            })
-            .collect();
+        let limits = Limits {
+            max_memory_bytes: Some(self.settings.max_memory_bytes),
+            time_budget: Some(self.timeout()),
+        };
         Job {
             runtime: self.runtimes[spec.runtime].id.to_string(),
             wasm: workload.wasm.clone(),
-            wasi: WasiSpec {
-                args: workload.args.clone(),
-                env: workload.env.clone(),
-                preopens,
-                stdin: Vec::new(),
-                limits: Limits {
-                    max_memory_bytes: Some(self.settings.max_memory_bytes),
-                    time_budget: Some(self.timeout()),
-                },
-            },
+            wasi: workload.wasi(limits),
             output: workload.output,
             expect: workload.expect.clone(),
             warmup: self.settings.warmup,

@@ -13,8 +13,8 @@ use crate::host::Host;
 use crate::job::Event;
 use crate::output::progress::Progress;
 use crate::plan::Plan;
-use crate::process::{self, WorkerRun};
-use crate::results::{self, Cell, Results, Status, WorkloadRecord};
+use crate::process;
+use crate::results::{self, Cell, ProcessRun, Results, Status, WorkloadRecord};
 use crate::verify::sha256_hex;
 
 pub struct Runner<'a> {
@@ -46,8 +46,8 @@ impl Runner<'_> {
         std::fs::create_dir_all(self.out_dir)?;
         results::save(self.out_dir, &results, &self.exporters)?;
 
-        let mut runs: HashMap<(usize, usize), Vec<(u32, WorkerRun)>> = HashMap::new();
-        for spec in plan.jobs() {
+        let mut runs: HashMap<(usize, usize), Vec<ProcessRun>> = HashMap::new();
+        for (sequence, spec) in plan.jobs().into_iter().enumerate() {
             if self.interrupted.load(Ordering::SeqCst) {
                 break;
             }
@@ -95,8 +95,12 @@ impl Runner<'_> {
                     .count() as u64;
                 progress.skip(iterations.saturating_sub(done));
                 let entry = runs.entry(key).or_default();
-                entry.push((spec.process, run));
-                entry.sort_by_key(|(index, _)| *index);
+                entry.push(ProcessRun {
+                    index: spec.process,
+                    sequence: sequence as u32,
+                    run,
+                });
+                entry.sort_by_key(|p| p.index);
                 results::cell_from_runs(runtime.id, &workload.id, entry, plan.settings.seed)
             };
             upsert(&mut results, plan, cell);

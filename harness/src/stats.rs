@@ -67,9 +67,23 @@ pub fn percentile_sorted(sorted: &[f64], p: f64) -> f64 {
 }
 
 pub fn median(samples: &[f64]) -> f64 {
-    let mut sorted = samples.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    percentile_sorted(&sorted, 50.0)
+    median_in_place(&mut samples.to_vec())
+}
+
+/// The median, reordering `data` (selection, not a full sort: the bootstrap
+/// takes thousands of these).
+fn median_in_place(data: &mut [f64]) -> f64 {
+    let n = data.len();
+    let (_, &mut upper, _) = data.select_nth_unstable_by(n / 2, f64::total_cmp);
+    if n % 2 == 1 {
+        upper
+    } else {
+        let lower = data[..n / 2]
+            .iter()
+            .copied()
+            .fold(f64::NEG_INFINITY, f64::max);
+        (lower + upper) / 2.0
+    }
 }
 
 /// Percentile bootstrap confidence interval of the median at `level`
@@ -87,7 +101,7 @@ pub fn bootstrap_median_ci(samples: &[f64], level: f64, resamples: usize, seed: 
             for slot in resample.iter_mut() {
                 *slot = samples[rng.random_range(0..samples.len())];
             }
-            median(&resample)
+            median_in_place(&mut resample)
         })
         .collect();
     medians.sort_by(f64::total_cmp);

@@ -12,6 +12,7 @@ use crate::job::{Event, Failure, Job, Sample, Stage};
 
 /// Reads a job from `input`, runs it, writes events to `output`, one JSON per line.
 pub fn serve(input: impl BufRead, mut output: impl Write) -> Result<()> {
+    no_core_dumps();
     let job: Job = serde_json::from_reader(input).context("reading the job from stdin")?;
     let mut emit = |event: &Event| -> Result<()> {
         serde_json::to_writer(&mut output, event)?;
@@ -104,4 +105,16 @@ fn run(job: &Job, emit: &mut impl FnMut(&Event) -> Result<()>) -> Result<Outcome
 
 fn nanos(d: std::time::Duration) -> u64 {
     u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
+}
+
+/// A crashing worker is a recorded result, not a core file to fill the disk.
+fn no_core_dumps() {
+    let zero = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: setrlimit with a valid pointer only affects this process.
+    unsafe {
+        libc::setrlimit(libc::RLIMIT_CORE, &zero);
+    }
 }

@@ -5,7 +5,7 @@
 mod engine;
 
 use crate::Tier;
-use crate::registry::RuntimeDescriptor;
+use crate::registry::{Factory, RuntimeDescriptor};
 
 /// The compiler a Wasmtime runtime id uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,7 +50,7 @@ pub(crate) fn descriptors() -> Vec<RuntimeDescriptor> {
 }
 
 #[cfg(feature = "wasmtime")]
-fn factory(compiler: Compiler) -> Option<fn() -> Result<Box<dyn crate::Runtime>, crate::RunError>> {
+fn factory(compiler: Compiler) -> Option<Factory> {
     Some(match compiler {
         Compiler::Cranelift => || engine::Wasmtime::boxed(Compiler::Cranelift),
         Compiler::Winch => || engine::Wasmtime::boxed(Compiler::Winch),
@@ -59,6 +59,6 @@ fn factory(compiler: Compiler) -> Option<fn() -> Result<Box<dyn crate::Runtime>,
 }
 
 #[cfg(not(feature = "wasmtime"))]
-fn factory(_: Compiler) -> Option<fn() -> Result<Box<dyn crate::Runtime>, crate::RunError>> {
+fn factory(_: Compiler) -> Option<Factory> {
     None
 }

@@ -10,13 +10,27 @@ use crate::job::{Event, Failure, Phase, Sample};
 use crate::process::{Exit, WorkerRun};
 use crate::stats;
 
+/// One finished worker process of a cell.
+pub struct ProcessRun {
+    /// Which of the cell's processes this was.
+    pub index: u32,
+    /// Its position in the run's shuffled job order.
+    pub sequence: u32,
+    pub run: WorkerRun,
+}
+
 /// Builds the cell from its finished processes (in process-index order).
 /// The first process that went wrong decides the status and the reason.
-pub fn cell_from_runs(runtime: &str, workload: &str, runs: &[(u32, WorkerRun)], seed: u64) -> Cell {
+pub fn cell_from_runs(runtime: &str, workload: &str, runs: &[ProcessRun], seed: u64) -> Cell {
     let mut samples: Vec<Sample> = Vec::new();
     let mut processes = Vec::new();
     let mut problem: Option<(Status, String, Option<crate::job::Stage>)> = None;
-    for (index, run) in runs {
+    for ProcessRun {
+        index,
+        sequence,
+        run,
+    } in runs
+    {
         let measured: Vec<Sample> = run
             .events
             .iter()
@@ -32,6 +46,7 @@ pub fn cell_from_runs(runtime: &str, workload: &str, runs: &[(u32, WorkerRun)], 
             .count();
         processes.push(ProcessRecord {
             index: *index,
+            sequence: *sequence,
             samples: measured.len() as u32,
             warmups: warmups as u32,
             spawn_ns: run.spawn_ns,
@@ -64,7 +79,7 @@ pub fn cell_from_runs(runtime: &str, workload: &str, runs: &[(u32, WorkerRun)], 
         failed_stage,
         output_verified: status == Status::Ok && !samples.is_empty(),
         region: samples.first().map(|s| s.region),
-        peak_rss_bytes: runs.iter().map(|(_, r)| r.usage.max_rss_bytes).max(),
+        peak_rss_bytes: runs.iter().map(|p| p.run.usage.max_rss_bytes).max(),
         phases,
         processes,
     }
@@ -157,16 +172,22 @@ mod tests {
         })
     }
 
-    fn run(events: Vec<Event>, exit: Exit, rss: u64) -> WorkerRun {
-        WorkerRun {
+    fn process(index: u32, events: Vec<Event>, exit: Exit, rss: u64) -> ProcessRun {
+        let usage = Usage {
+            max_rss_bytes: rss,
+            ..Usage::default()
+        };
+        let run = WorkerRun {
             events,
             exit,
-            usage: Usage {
-                max_rss_bytes: rss,
-                ..Usage::default()
-            },
+            usage,
             spawn_ns: Some(1_000_000),
             stderr: String::new(),
+        };
+        ProcessRun {
+            index,
+            sequence: index,
+            run,
         }
     }
 
@@ -174,31 +195,27 @@ mod tests {
     fn warmups_are_dropped_and_processes_pooled() {
         let ok = Exit::Code { code: 0 };
         let runs = vec![
-            (
+            process(
                 0,
-                run(
-                    vec![
-                        Event::Ready,
-                        sample(0, true, 1000),
-                        sample(1, false, 10),
-                        Event::Done,
-                    ],
-                    ok.clone(),
-                    5,
-                ),
+                vec![
+                    Event::Ready,
+                    sample(0, true, 1000),
+                    sample(1, false, 10),
+                    Event::Done,
+                ],
+                ok.clone(),
+                5,
             ),
-            (
+            process(
                 1,
-                run(
-                    vec![
-                        Event::Ready,
-                        sample(0, true, 1000),
-                        sample(1, false, 20),
-                        Event::Done,
-                    ],
-                    ok,
-                    9,
-                ),
+                vec![
+                    Event::Ready,
+                    sample(0, true, 1000),
+                    sample(1, false, 20),
+                    Event::Done,
+                ],
+                ok,
+                9,
             ),
         ];
         let cell = cell_from_runs("rt", "wl", &runs, 1);
@@ -222,9 +239,11 @@ mod tests {
         let cell = cell_from_runs(
             "rt",
             "wl",
-            &[(
+            &[process(
                 0,
-                run(vec![Event::Ready, failed], Exit::Code { code: 0 }, 1),
+                vec![Event::Ready, failed],
+                Exit::Code { code: 0 },
+                1,
             )],
             1,
         );
@@ -239,7 +258,7 @@ mod tests {
             signal: 11,
             name: "SIGSEGV".into(),
         };
-        let cell = cell_from_runs("rt", "wl", &[(0, run(vec![Event::Ready], signal, 1))], 1);
+        let cell = cell_from_runs("rt", "wl", &[process(0, vec![Event::Ready], signal, 1)], 1);
         assert_eq!(
             (cell.status, cell.error.as_deref()),
             (Status::Crashed, Some("worker died by SIGSEGV"))
@@ -252,7 +271,7 @@ mod tests {
         let cell = cell_from_runs(
             "rt",
             "wl",
-            &[(0, run(vec![Event::Ready], Exit::Code { code: 0 }, 1))],
+            &[process(0, vec![Event::Ready], Exit::Code { code: 0 }, 1)],
             1,
         );
         assert_eq!(cell.status, Status::Failed);

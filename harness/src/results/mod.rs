@@ -4,7 +4,7 @@ mod cell;
 mod model;
 mod store;
 
-pub use cell::cell_from_runs;
+pub use cell::{ProcessRun, cell_from_runs};
 pub use model::{
     Cell, PhaseResult, ProcessRecord, Results, SCHEMA_VERSION, Settings, Status, WorkloadRecord,
 };

@@ -138,6 +138,8 @@ impl PhaseResult {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ProcessRecord {
     pub index: u32,
+    /// Position in the run's shuffled job order (0 ran first).
+    pub sequence: u32,
     /// Measured samples this process contributed (in `samples_ns` order).
     pub samples: u32,
     pub warmups: u32,

@@ -1,0 +1,331 @@
+//! One behaviour suite, run against every runtime id compiled into this build:
+//! each WASI grant, limit and phase feature the harness relies on.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use wasm_arena_adapters::{Limits, Preopen, RunError, RunOutcome, Runtime, TimedRegion, WasiSpec};
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../workloads/fixtures")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Every compiled-in runtime; the suite fails if there is none, so it cannot pass vacuously.
+fn runtimes() -> Vec<Box<dyn Runtime>> {
+    let all: Vec<_> = wasm_arena_adapters::descriptors()
+        .into_iter()
+        .filter(|d| d.compiled_in())
+        .map(|d| d.create().unwrap_or_else(|e| panic!("{}: {e}", d.id)))
+        .collect();
+    assert!(!all.is_empty(), "no runtime compiled in");
+    all
+}
+
+fn spec(args: &[&str]) -> WasiSpec {
+    WasiSpec {
+        args: args.iter().map(|s| s.to_string()).collect(),
+        ..WasiSpec::default()
+    }
+}
+
+fn run(rt: &dyn Runtime, module: &str, wasi: &WasiSpec) -> Result<RunOutcome, RunError> {
+    rt.compile(&fixture(module))?.instantiate(wasi)?.run()
+}
+
+fn probe(rt: &dyn Runtime, wasi: &WasiSpec) -> RunOutcome {
+    let id = rt.info().id;
+    run(rt, "probe.wasm", wasi).unwrap_or_else(|e| panic!("{id}: {e}"))
+}
+
+fn stdout(o: &RunOutcome) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn args_reach_the_guest_in_order() {
+    for rt in runtimes() {
+        let o = probe(
+            rt.as_ref(),
+            &spec(&["probe", "args", "one", "two words", "3"]),
+        );
+        assert_eq!(
+            (o.exit_code, stdout(&o).as_str()),
+            (0, "one\ntwo words\n3\n"),
+            "{}",
+            rt.info().id
+        );
+    }
+}
+
+#[test]
+fn env_is_exactly_what_was_granted() {
+    // Set in the host: must not leak into the guest.
+    unsafe { std::env::set_var("WASM_ARENA_HOST_ONLY", "leak") };
+    for rt in runtimes() {
+        let mut wasi = spec(&["probe", "env"]);
+        wasi.env = vec![
+            ("A".into(), "1".into()),
+            ("GREETING".into(), "hello world".into()),
+        ];
+        let o = probe(rt.as_ref(), &wasi);
+        assert_eq!(
+            stdout(&o),
+            "A=1\nGREETING=hello world\n",
+            "{}",
+            rt.info().id
+        );
+        let o = probe(rt.as_ref(), &spec(&["probe", "env"]));
+        assert_eq!(
+            stdout(&o),
+            "",
+            "{}: empty grant, empty environment",
+            rt.info().id
+        );
+    }
+}
+
+#[test]
+fn stdin_bytes_are_read_then_end_of_file() {
+    for rt in runtimes() {
+        let mut wasi = spec(&["probe", "stdin"]);
+        wasi.stdin = b"line 1\nline 2 \x00 binary\n".to_vec();
+        let o = probe(rt.as_ref(), &wasi);
+        assert_eq!(o.stdout, wasi.stdin, "{}", rt.info().id);
+    }
+}
+
+#[test]
+fn stderr_is_captured_apart_from_stdout() {
+    for rt in runtimes() {
+        let o = probe(rt.as_ref(), &spec(&["probe", "stderr", "to stderr"]));
+        assert_eq!(
+            (o.stdout.as_slice(), o.stderr.as_slice()),
+            (&b""[..], &b"to stderr"[..]),
+            "{}",
+            rt.info().id
+        );
+    }
+}
+
+#[test]
+fn preopened_directories_can_be_read_and_written() {
+    for rt in runtimes() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("in.txt"), "from the host\n").unwrap();
+        let grant = |args: &[&str], read_only| {
+            let mut wasi = spec(args);
+            wasi.preopens = vec![Preopen {
+                host: dir.path().to_path_buf(),
+                guest: "/data".into(),
+                read_only,
+            }];
+            wasi
+        };
+        let o = probe(
+            rt.as_ref(),
+            &grant(&["probe", "read", "/data/in.txt"], true),
+        );
+        assert_eq!(stdout(&o), "from the host\n", "{}", rt.info().id);
+
+        let o = probe(
+            rt.as_ref(),
+            &grant(
+                &["probe", "write", "/data/out.txt", "from the guest"],
+                false,
+            ),
+        );
+        assert_eq!(
+            o.exit_code,
+            0,
+            "{}: {}",
+            rt.info().id,
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("out.txt")).unwrap(),
+            "from the guest"
+        );
+
+        let o = probe(
+            rt.as_ref(),
+            &grant(&["probe", "write", "/data/denied.txt", "x"], true),
+        );
+        assert_ne!(
+            o.exit_code,
+            0,
+            "{}: a read-only grant was written",
+            rt.info().id
+        );
+        assert!(!dir.path().join("denied.txt").exists());
+
+        let o = probe(rt.as_ref(), &spec(&["probe", "read", "/data/in.txt"]));
+        assert_ne!(o.exit_code, 0, "{}: read without a preopen", rt.info().id);
+    }
+}
+
+#[test]
+fn proc_exit_codes_are_reported() {
+    for rt in runtimes() {
+        for code in [0, 3, 42] {
+            let o = probe(rt.as_ref(), &spec(&["probe", "exit", &code.to_string()]));
+            assert_eq!(o.exit_code, code, "{}", rt.info().id);
+        }
+    }
+}
+
+#[test]
+fn a_trap_is_reported_as_a_trap_with_its_message() {
+    for rt in runtimes() {
+        let err = run(rt.as_ref(), "trap.wasm", &spec(&["trap"])).unwrap_err();
+        let RunError::Trap(message) = &err else {
+            panic!("{}: {err}", rt.info().id)
+        };
+        assert!(
+            message.contains("unreachable"),
+            "{}: {message}",
+            rt.info().id
+        );
+    }
+}
+
+#[test]
+fn the_time_budget_stops_an_infinite_loop() {
+    for rt in runtimes() {
+        let mut wasi = spec(&["spin"]);
+        wasi.limits = Limits {
+            time_budget: Some(Duration::from_millis(300)),
+            ..Limits::default()
+        };
+        let began = Instant::now();
+        let err = run(rt.as_ref(), "spin.wasm", &wasi).unwrap_err();
+        assert_eq!(
+            err,
+            RunError::TimeBudget(Duration::from_millis(300)),
+            "{}",
+            rt.info().id
+        );
+        assert!(
+            began.elapsed() < Duration::from_secs(20),
+            "{}: stopped late",
+            rt.info().id
+        );
+    }
+}
+
+#[test]
+fn the_memory_cap_refuses_growth_inside_the_guest() {
+    for rt in runtimes() {
+        let mut wasi = spec(&["grow"]);
+        wasi.limits = Limits {
+            max_memory_bytes: Some(64 << 20),
+            ..Limits::default()
+        };
+        let o = run(rt.as_ref(), "grow.wasm", &wasi)
+            .unwrap_or_else(|e| panic!("{}: {e}", rt.info().id));
+        assert_eq!(o.exit_code, 1, "{}", rt.info().id);
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("malloc failed after"),
+            "{}",
+            rt.info().id
+        );
+        assert!(
+            o.memory_refused.is_some_and(|b| b > 64 << 20),
+            "{}",
+            rt.info().id
+        );
+
+        // Without a cap the same module grows to 1 GiB.
+        let o = run(rt.as_ref(), "grow.wasm", &spec(&["grow"])).unwrap();
+        assert_eq!(
+            (o.exit_code, o.memory_refused),
+            (0, None),
+            "{}",
+            rt.info().id
+        );
+    }
+}
+
+#[test]
+fn bench_markers_bound_the_execute_time() {
+    for rt in runtimes() {
+        let id = rt.info().id;
+        let marked = probe(rt.as_ref(), &spec(&["probe", "marked"]));
+        assert_eq!(marked.region, TimedRegion::Markers, "{id}");
+        // The region excludes a 50M-iteration loop before bench.start.
+        let began = Instant::now();
+        let whole = probe(rt.as_ref(), &spec(&["probe", "marked"]));
+        let wall = began.elapsed();
+        assert!(
+            whole.execute * 10 < wall,
+            "{id}: region {:?} vs run {wall:?}",
+            whole.execute
+        );
+
+        let unmarked = probe(rt.as_ref(), &spec(&["probe", "args"]));
+        assert_eq!(unmarked.region, TimedRegion::WholeStart, "{id}");
+        assert!(unmarked.execute > Duration::ZERO, "{id}");
+    }
+}
+
+#[test]
+fn precompiled_artifacts_load_back_and_run() {
+    for rt in runtimes() {
+        let id = rt.info().id;
+        let Some(artifact) = rt.precompile(&fixture("probe.wasm")).unwrap() else {
+            continue;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let path: PathBuf = dir.path().join("probe.cwasm");
+        std::fs::write(&path, &artifact).unwrap();
+        let module = rt
+            .load_precompiled(&std::fs::read(&path).unwrap())
+            .unwrap_or_else(|e| panic!("{id}: {e}"));
+        let o = module
+            .instantiate(&spec(&["probe", "args", "aot"]))
+            .unwrap()
+            .run()
+            .unwrap();
+        assert_eq!(stdout(&o), "aot\n", "{id}");
+        assert!(
+            matches!(
+                rt.load_precompiled(b"not an artifact"),
+                Err(RunError::InvalidModule(_))
+            ),
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn invalid_modules_are_rejected_at_compile() {
+    for rt in runtimes() {
+        let err = rt
+            .compile(b"this is not a WebAssembly module")
+            .err()
+            .unwrap();
+        assert!(
+            matches!(err, RunError::InvalidModule(_)),
+            "{}: {err}",
+            rt.info().id
+        );
+    }
+}
+
+#[test]
+fn info_names_the_id_version_and_settings() {
+    for rt in runtimes() {
+        let info = rt.info();
+        assert!(info.id.starts_with(&info.family), "{info:?}");
+        assert!(
+            info.version
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit()),
+            "{info:?}"
+        );
+        assert!(info.settings.contains_key("compile_threads"), "{info:?}");
+    }
+}

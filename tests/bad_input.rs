@@ -1,0 +1,273 @@
+//! Bad input: every case is a recorded cell with its reason, the run goes on
+//! (a good workload in the same run is measured), and `run` exits 1.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+use serde_json::Value;
+
+/// Runs `module` next to the `empty` workload on wasmtime-cranelift and
+/// returns the module's cell, after checking that the good cell survived.
+fn bad_cell(module: &str, extra: &[&str]) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    let workloads = format!("empty,{module}");
+    let mut args = vec!["--runtime", "wasmtime-cranelift", "--workload", &workloads];
+    args.extend_from_slice(extra);
+    let (output, results) = run(dir.path(), &args);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    let good = cell(&results, "wasmtime-cranelift", "empty");
+    assert_eq!(
+        (&good["status"], &good["output_verified"]),
+        (&Value::from("ok"), &Value::from(true))
+    );
+    let bad = cell(&results, "wasmtime-cranelift", module).clone();
+    assert_eq!(bad["output_verified"], false, "{bad:#}");
+    let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    assert!(report.contains("## Failures"), "{report}");
+    bad
+}
+
+fn reason(cell: &Value) -> &str {
+    cell["error"].as_str().unwrap_or_default()
+}
+
+#[test]
+fn a_file_that_is_not_wasm_fails_at_compile() {
+    let c = bad_cell(&fixture("not-wasm.wasm"), &[]);
+    assert_eq!(c["status"], "failed");
+    assert_eq!(c["failed_stage"], "compile");
+    assert!(
+        reason(&c).starts_with("compile: not a valid WebAssembly module"),
+        "{c:#}"
+    );
+}
+
+#[test]
+fn a_missing_file_fails_with_its_path() {
+    let missing = fixture("does-not-exist.wasm");
+    let c = bad_cell(&missing, &[]);
+    assert_eq!(c["status"], "failed");
+    assert!(
+        reason(&c).contains(&format!("cannot read {missing}")),
+        "{c:#}"
+    );
+    assert!(reason(&c).contains("No such file"), "{c:#}");
+}
+
+#[test]
+fn a_trap_fails_with_the_trap_message() {
+    let c = bad_cell(&fixture("trap.wasm"), &[]);
+    assert_eq!(
+        (&c["status"], &c["failed_stage"]),
+        (&Value::from("failed"), &Value::from("execute"))
+    );
+    assert!(
+        reason(&c).contains("trap: wasm `unreachable` instruction executed"),
+        "{c:#}"
+    );
+}
+
+#[test]
+fn an_endless_loop_is_a_timeout() {
+    let began = Instant::now();
+    let c = bad_cell(&fixture("spin.wasm"), &["--timeout", "2"]);
+    assert_eq!(c["status"], "timeout", "{c:#}");
+    assert!(reason(&c).contains("2.0"), "the limit is named: {c:#}");
+    assert!(began.elapsed() < Duration::from_secs(60));
+}
+
+#[test]
+fn a_module_blocked_in_a_wasi_call_is_killed_at_the_timeout() {
+    // sleep() sits in poll_oneoff, out of reach of in-runtime interruption:
+    // the harness kills the worker.
+    let c = bad_cell(&fixture("sleep.wasm"), &["--timeout", "2"]);
+    assert_eq!(c["status"], "timeout", "{c:#}");
+    assert!(
+        reason(&c).starts_with("killed by the harness after 2.0 s"),
+        "{c:#}"
+    );
+    assert_eq!(c["processes"][0]["exit"]["kind"], "timed-out");
+}
+
+#[test]
+fn proc_exit_3_when_0_was_expected_fails() {
+    let c = bad_cell(&fixture("exit3.wasm"), &[]);
+    assert_eq!(
+        (&c["status"], &c["failed_stage"]),
+        (&Value::from("failed"), &Value::from("verify"))
+    );
+    assert!(
+        reason(&c).starts_with("verify: exit code 3, expected 0"),
+        "{c:#}"
+    );
+}
+
+#[test]
+fn growing_memory_past_the_cap_fails_and_says_so() {
+    let c = bad_cell(&fixture("grow.wasm"), &["--max-memory", "64"]);
+    assert_eq!(c["status"], "failed");
+    let r = reason(&c);
+    assert!(
+        r.contains("malloc failed after"),
+        "the guest saw the refusal: {r}"
+    );
+    assert!(
+        r.contains("memory cap exceeded") && r.contains("the cap is 67108864 bytes"),
+        "{r}"
+    );
+}
+
+/// The pids of `parent`'s direct children.
+fn children(parent: u32) -> Vec<u32> {
+    let path = format!("/proc/{parent}/task/{parent}/children");
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .split_whitespace()
+        .filter_map(|p| p.parse().ok())
+        .collect()
+}
+
+#[test]
+fn a_worker_killed_by_a_signal_is_a_crash_and_the_run_goes_on() {
+    // What a runtime bug does: the worker dies by a signal in the middle of a
+    // job. Here a real SIGABRT is sent to the real worker. (Not SIGSEGV: Wasmtime
+    // handles that one itself, to turn wasm faults into traps.)
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().display().to_string();
+    let spin = fixture("spin.wasm");
+    let workloads = format!("{spin},empty");
+    let parent = Command::new(BIN)
+        .args([
+            "run",
+            "--runtime",
+            "wasmtime-cranelift",
+            "--workload",
+            &workloads,
+            "--size",
+            "small",
+        ])
+        .args([
+            "--processes",
+            "1",
+            "--iterations",
+            "1",
+            "--warmup",
+            "0",
+            "--timeout",
+            "120",
+            "--seed",
+            "3",
+            "--out",
+            &out,
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut killed = false;
+    while Instant::now() < deadline && !killed {
+        // The spin worker is the one still running after a moment.
+        for pid in children(parent.id()) {
+            std::thread::sleep(Duration::from_millis(500));
+            if children(parent.id()).contains(&pid) {
+                // SAFETY: signalling a process this test started (its child).
+                unsafe { libc::kill(pid as i32, libc::SIGABRT) };
+                killed = true;
+                break;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(killed, "never saw the worker");
+    let output = parent.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    let results = read_results(Path::new(&out));
+    let crashed = cell(&results, "wasmtime-cranelift", &spin);
+    assert_eq!(crashed["status"], "crashed", "{crashed:#}");
+    assert!(
+        crashed["error"]
+            .as_str()
+            .unwrap()
+            .contains("worker died by SIGABRT"),
+        "{crashed:#}"
+    );
+    assert_eq!(crashed["processes"][0]["exit"]["name"], "SIGABRT");
+    assert_eq!(
+        cell(&results, "wasmtime-cranelift", "empty")["status"],
+        "ok"
+    );
+}
+
+#[test]
+fn ctrl_c_keeps_finished_cells_and_marks_the_run_interrupted() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().display().to_string();
+    let sleep = fixture("sleep.wasm");
+    let workloads = format!("empty,{sleep}");
+    let parent = Command::new(BIN)
+        .args([
+            "run",
+            "--runtime",
+            "wasmtime-cranelift",
+            "--workload",
+            &workloads,
+            "--size",
+            "small",
+        ])
+        // Seed 3 runs `empty` first (the order is recorded as each process's `sequence`).
+        .args([
+            "--processes",
+            "1",
+            "--iterations",
+            "1",
+            "--warmup",
+            "0",
+            "--timeout",
+            "120",
+            "--seed",
+            "3",
+            "--out",
+            &out,
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the empty cell is saved and the sleeping worker is running.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        assert!(Instant::now() < deadline, "the empty cell never finished");
+        let saved = std::fs::read_to_string(dir.path().join("results.json")).unwrap_or_default();
+        if saved.contains("\"workload\": \"empty\"") && !children(parent.id()).is_empty() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // SAFETY: signalling the process this test started.
+    unsafe { libc::kill(parent.id() as i32, libc::SIGINT) };
+    let output = parent.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130), "{}", text(&output));
+    let results = read_results(dir.path());
+    assert_eq!(results["interrupted"], true);
+    assert!(results["finished_at"].is_null());
+    assert_eq!(
+        cell(&results, "wasmtime-cranelift", "empty")["status"],
+        "ok"
+    );
+    assert_eq!(
+        cell(&results, "wasmtime-cranelift", "empty")["processes"][0]["sequence"],
+        0
+    );
+    assert_eq!(
+        results["cells"].as_array().unwrap().len(),
+        1,
+        "the unfinished cell is not recorded"
+    );
+    let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    assert!(report.contains("**Interrupted.**"), "{report}");
+}

@@ -1,0 +1,239 @@
+//! End to end: the binary on the starter workloads with every Wasmtime id,
+//! and the CLI's contract (listings, exit statuses, report re-rendering).
+
+mod common;
+
+use common::*;
+
+const RUNTIMES: [&str; 3] = ["wasmtime-cranelift", "wasmtime-winch", "wasmtime-pulley"];
+const STARTERS: [&str; 4] = ["empty", "sha256", "fannkuch", "wordfreq"];
+
+#[test]
+fn starter_workloads_run_verified_on_every_wasmtime_compiler() {
+    let dir = tempfile::tempdir().unwrap();
+    let (output, results) = run(
+        dir.path(),
+        &[
+            "--runtime",
+            &RUNTIMES.join(","),
+            "--workload",
+            &STARTERS.join(","),
+        ],
+    );
+    assert!(output.status.success(), "{}", text(&output));
+
+    assert_eq!(results["schema_version"], 1);
+    assert!(results["finished_at"].is_string());
+    assert_eq!(results["interrupted"], false);
+    for key in ["cpu_model", "os", "kernel"] {
+        assert!(
+            !results["host"][key].as_str().unwrap().is_empty(),
+            "host.{key}"
+        );
+    }
+    assert!(results["host"]["cores"].as_u64().unwrap() >= 1);
+    assert!(results["host"]["memory_bytes"].as_u64().unwrap() > 0);
+    for rt in results["runtimes"].as_array().unwrap() {
+        assert!(RUNTIMES.contains(&rt["id"].as_str().unwrap()));
+        assert!(
+            rt["version"]
+                .as_str()
+                .unwrap()
+                .starts_with(|c: char| c.is_ascii_digit()),
+            "{rt}"
+        );
+    }
+    for w in results["workloads"].as_array().unwrap() {
+        assert_eq!(w["sha256"].as_str().unwrap().len(), 64, "{w}");
+        assert!(w["size_bytes"].as_u64().unwrap() > 0);
+    }
+
+    for runtime in RUNTIMES {
+        for workload in STARTERS {
+            let c = cell(&results, runtime, workload);
+            assert_eq!(c["status"], "ok", "{c:#}");
+            assert_eq!(c["output_verified"], true);
+            assert!(c["peak_rss_bytes"].as_u64().unwrap() > 1 << 20, "{c:#}");
+            for phase in ["compile", "instantiate", "execute"] {
+                let p = &c["phases"][phase];
+                let samples = p["samples_ns"].as_array().unwrap();
+                assert_eq!(samples.len(), 2, "{runtime} {workload} {phase}");
+                assert!(
+                    samples.iter().all(|s| s.as_u64().unwrap() > 0),
+                    "{runtime} {workload} {phase}: {p}"
+                );
+                let median = p["median_ns"].as_f64().unwrap();
+                let [lo, hi] = [
+                    p["ci95_ns"][0].as_f64().unwrap(),
+                    p["ci95_ns"][1].as_f64().unwrap(),
+                ];
+                assert!(lo <= median && median <= hi, "{p}");
+            }
+        }
+        // Compute kernels mark their region; the empty module is timed whole.
+        assert_eq!(cell(&results, runtime, "sha256")["region"], "markers");
+        assert_eq!(cell(&results, runtime, "empty")["region"], "whole-start");
+    }
+
+    let csv = std::fs::read_to_string(dir.path().join("samples.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("runtime,workload,process,sample,phase,ns")
+    );
+    assert_eq!(lines.count(), RUNTIMES.len() * STARTERS.len() * 3 * 2);
+
+    let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    assert!(
+        report.contains("12 of 12 cells measured and verified"),
+        "{report}"
+    );
+    for chart in ["execute", "compile", "instantiate"] {
+        let svg = std::fs::read_to_string(dir.path().join(format!("charts/{chart}.svg"))).unwrap();
+        assert!(
+            svg.starts_with("<svg") && svg.contains("fannkuch") && svg.contains("wasmtime-pulley"),
+            "{chart}"
+        );
+    }
+    // The terminal summary names every runtime.
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(RUNTIMES.iter().all(|r| stdout.contains(r)), "{stdout}");
+}
+
+#[test]
+fn the_seed_fixes_the_order_and_is_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let (output, results) = run(
+        dir.path(),
+        &["--runtime", "wasmtime-cranelift", "--workload", "empty"],
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    assert_eq!(results["settings"]["seed"], 7);
+}
+
+#[test]
+fn listings_show_ids_versions_and_tiers() {
+    let output = wasm_arena(&["list", "runtimes"]);
+    assert!(output.status.success());
+    let out = text(&output);
+    for (id, tier) in [
+        ("wasmtime-cranelift", "optimizing"),
+        ("wasmtime-winch", "baseline"),
+        ("wasmtime-pulley", "interpreter"),
+    ] {
+        let line = out
+            .lines()
+            .find(|l| l.contains(id))
+            .unwrap_or_else(|| panic!("{id} missing: {out}"));
+        assert!(line.contains(tier) && line.contains("yes"), "{line}");
+    }
+    let output = wasm_arena(&["list", "workloads"]);
+    let out = text(&output);
+    assert!(output.status.success());
+    for id in STARTERS {
+        assert!(out.contains(id), "{out}");
+    }
+}
+
+#[test]
+fn unknown_runtime_ids_exit_2_listing_the_valid_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = wasm_arena(&[
+        "run",
+        "--runtime",
+        "wasmtime-cranelift,wasmtime-turbo",
+        "--out",
+        &dir.path().display().to_string(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        err.contains("unknown runtime id(s): wasmtime-turbo"),
+        "{err}"
+    );
+    assert!(
+        err.contains("wasmtime-cranelift, wasmtime-winch, wasmtime-pulley"),
+        "{err}"
+    );
+    assert!(!dir.path().join("results.json").exists(), "nothing ran");
+}
+
+#[test]
+fn unknown_workload_ids_exit_2_listing_the_valid_ones() {
+    let output = wasm_arena(&["run", "--workload", "sha265"]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        err.contains("unknown workload id(s): sha265") && err.contains("fannkuch"),
+        "{err}"
+    );
+}
+
+#[test]
+fn report_rerenders_a_results_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let (output, _) = run(
+        dir.path(),
+        &[
+            "--runtime",
+            "wasmtime-cranelift",
+            "--workload",
+            "empty,sha256",
+        ],
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    let original = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    std::fs::remove_file(dir.path().join("report.md")).unwrap();
+    std::fs::remove_dir_all(dir.path().join("charts")).unwrap();
+
+    let output = wasm_arena(&["report", &dir.path().display().to_string()]);
+    assert!(output.status.success(), "{}", text(&output));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("report.md")).unwrap(),
+        original
+    );
+    assert!(dir.path().join("charts/execute.svg").is_file());
+}
+
+#[test]
+fn report_on_a_missing_directory_is_a_clear_error() {
+    let output = wasm_arena(&["report", "/nonexistent/results/dir"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output).contains("no results directory at /nonexistent/results/dir"),
+        "{}",
+        text(&output)
+    );
+}
+
+#[test]
+fn report_on_a_corrupt_results_file_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("results.json");
+    std::fs::write(&path, "{\"schema_version\": 1, \"cells\": [").unwrap();
+    let output = wasm_arena(&["report", &dir.path().display().to_string()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output).contains("is not valid JSON (corrupt or truncated?)"),
+        "{}",
+        text(&output)
+    );
+
+    std::fs::write(&path, "{\"schema_version\": 1, \"cells\": []}").unwrap();
+    let output = wasm_arena(&["report", &dir.path().display().to_string()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output).contains("does not match the wasm-arena results schema"),
+        "{}",
+        text(&output)
+    );
+
+    let empty = tempfile::tempdir().unwrap();
+    let output = wasm_arena(&["report", &empty.path().display().to_string()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output).contains("has no readable results.json"),
+        "{}",
+        text(&output)
+    );
+}
