@@ -73,8 +73,9 @@ struct RunArgs {
     /// Warm-up iterations per process, run and discarded.
     #[arg(long, default_value_t = 1)]
     warmup: u32,
-    /// Seconds one iteration may take: the runtime interrupts a guest that
-    /// runs longer, and the harness kills a worker that makes no progress for this long.
+    /// Seconds one iteration may take: the runtime interrupts a guest whose
+    /// execute phase runs longer, and the harness kills a worker that finishes
+    /// no iteration within this plus one second.
     #[arg(long, default_value_t = 60.0)]
     timeout: f64,
     /// Largest linear memory a guest may grow to, in MiB.

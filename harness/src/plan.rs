@@ -12,6 +12,9 @@ use crate::catalog::Workload;
 use crate::job::Job;
 use crate::results::Settings;
 
+/// See [`Plan::kill_after`].
+const KILL_GRACE: Duration = Duration::from_secs(1);
+
 pub struct Plan {
     pub runtimes: Vec<RuntimeDescriptor>,
     pub workloads: Vec<Workload>,
@@ -45,8 +48,18 @@ impl Plan {
         jobs
     }
 
+    /// The time budget of one iteration's execute phase, enforced inside the runtime.
     pub fn timeout(&self) -> Duration {
         Duration::from_secs_f64(self.settings.timeout_s)
+    }
+
+    /// How long a worker may go without finishing an iteration before the
+    /// harness kills it: the budget plus a grace second, so a runtime that can
+    /// interrupt its guest reports the timeout itself (and its process lives
+    /// to report rusage); the kill is for guests stuck where interruption
+    /// cannot reach (a blocking WASI call, a compiler that never returns).
+    pub fn kill_after(&self) -> Duration {
+        self.timeout() + KILL_GRACE
     }
 
     /// The job a worker runs for `spec`: the workload's grants, and limits
@@ -66,5 +79,67 @@ impl Plan {
             warmup: self.settings.warmup,
             iterations: self.settings.iterations,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{Catalog, Size};
+
+    fn plan(seed: u64) -> Plan {
+        let catalog = Catalog::load(&Catalog::default_dir()).unwrap();
+        Plan {
+            runtimes: wasm_arena_adapters::descriptors(),
+            workloads: catalog.all(Size::Small),
+            settings: Settings {
+                processes: 3,
+                iterations: 1,
+                warmup: 0,
+                timeout_s: 2.5,
+                seed,
+                size: Size::Small,
+                max_memory_bytes: 1 << 20,
+            },
+        }
+    }
+
+    #[test]
+    fn every_job_once_in_an_order_fixed_by_the_seed() {
+        let (a, b, c) = (plan(1).jobs(), plan(1).jobs(), plan(2).jobs());
+        let p = plan(1);
+        assert_eq!(a.len(), p.runtimes.len() * p.workloads.len() * 3);
+        assert_eq!(a, b, "same seed, same order");
+        assert_ne!(a, c, "another seed, another order");
+        let mut sorted = a.clone();
+        sorted.sort_by_key(|j| (j.runtime, j.workload, j.process));
+        sorted.dedup();
+        assert_eq!(sorted.len(), a.len(), "no job twice");
+    }
+
+    #[test]
+    fn jobs_carry_the_limits_and_grants() {
+        let p = plan(1);
+        let wordfreq = p.workloads.iter().position(|w| w.id == "wordfreq").unwrap();
+        let job = p.job(JobSpec {
+            runtime: 0,
+            workload: wordfreq,
+            process: 0,
+        });
+        assert_eq!(job.wasi.limits.max_memory_bytes, Some(1 << 20));
+        assert_eq!(
+            job.wasi.limits.time_budget,
+            Some(Duration::from_millis(2500))
+        );
+        assert_eq!(p.kill_after(), Duration::from_millis(3500));
+        assert!(job.output);
+        assert_eq!(job.wasi.preopens.len(), 1);
+        assert_eq!(
+            (
+                job.wasi.preopens[0].guest.as_str(),
+                job.wasi.preopens[0].read_only
+            ),
+            ("/input", true)
+        );
     }
 }

@@ -77,7 +77,7 @@ impl Runner<'_> {
                 let run = process::run_worker(
                     self.exe,
                     &job,
-                    plan.timeout(),
+                    plan.kill_after(),
                     self.interrupted,
                     |event| {
                         if matches!(event, Event::Sample(_)) {

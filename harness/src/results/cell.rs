@@ -118,7 +118,7 @@ fn diagnose(run: &WorkerRun) -> Option<(Status, String, Option<crate::job::Stage
         Exit::TimedOut { after_ns } => Some((
             Status::Timeout,
             format!(
-                "killed by the harness after {:.1} s without finishing an iteration (--timeout)",
+                "killed by the harness after {:.1} s without finishing an iteration (--timeout + 1 s grace)",
                 Duration::from_nanos(*after_ns).as_secs_f64()
             ),
             None,
