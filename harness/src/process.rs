@@ -84,9 +84,12 @@ pub fn run_worker(
 
     let mut stdin = child.stdin.take().expect("piped stdin");
     let job_json = serde_json::to_vec(job)?;
-    // A worker that dies before reading its job shows up in its exit status.
-    let _ = stdin.write_all(&job_json);
-    drop(stdin);
+    // From a thread: a job with large stdin bytes must not block the parent,
+    // whose clock has to keep running. A worker that dies before reading its
+    // job shows up in its exit status.
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&job_json);
+    });
 
     let (tx, rx) = mpsc::channel();
     let stdout = child.stdout.take().expect("piped stdout");
@@ -152,6 +155,7 @@ pub fn run_worker(
     // The child is reaped; std must not wait on it again.
     std::mem::forget(child);
     let _ = reader.join();
+    let _ = writer.join();
     let stderr_bytes = stderr_reader.join().unwrap_or_default();
     let exit = killed.unwrap_or_else(|| exit_of(status));
     Ok(WorkerRun {

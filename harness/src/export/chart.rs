@@ -1,6 +1,8 @@
 use std::path::PathBuf;
 
 use anyhow::{Result, anyhow};
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::prelude::*;
 
 use super::{Exporter, format_ns};
@@ -102,7 +104,7 @@ fn phase_chart(r: &Results, phase: Phase) -> Result<String> {
 
         let panels = body.split_evenly((rows, COLUMNS));
         for (panel, workload) in panels.iter().zip(&r.workloads) {
-            let bars: Vec<(usize, Option<[f64; 3]>, Status)> = r
+            let bars: Vec<Bar> = r
                 .runtimes
                 .iter()
                 .enumerate()
@@ -116,72 +118,157 @@ fn phase_chart(r: &Results, phase: Phase) -> Result<String> {
                     Some((i, values, cell.status))
                 })
                 .collect();
-            let max = bars
-                .iter()
-                .filter_map(|(_, v, _)| v.map(|v| v[2]))
-                .fold(0.0, f64::max);
-            let (scale, unit_name) = unit(max);
-            let top = if max > 0.0 { max / scale * 1.2 } else { 1.0 };
-            let n = r.runtimes.len().max(1) as f64;
-            let mut chart = ChartBuilder::on(panel)
-                .caption(&workload.id, ("sans-serif", 16))
-                .margin(12)
-                .x_label_area_size(10)
-                .y_label_area_size(60)
-                .build_cartesian_2d(-0.5..n - 0.5, 0.0..top)
-                .map_err(plot_error)?;
-            chart
-                .configure_mesh()
-                .disable_x_mesh()
-                .disable_x_axis()
-                .y_desc(unit_name)
-                .y_label_formatter(&|v| format!("{v:.1}"))
-                .draw()
-                .map_err(plot_error)?;
-            for (i, values, status) in bars {
-                let x = i as f64;
-                match values {
-                    Some([lo, median, hi]) => {
-                        let style = colour(i).filled();
-                        chart
-                            .draw_series(std::iter::once(Rectangle::new(
-                                [(x - 0.35, 0.0), (x + 0.35, median / scale)],
-                                style,
-                            )))
-                            .map_err(plot_error)?;
-                        chart
-                            .draw_series(std::iter::once(ErrorBar::new_vertical(
-                                x,
-                                lo / scale,
-                                median / scale,
-                                hi / scale,
-                                BLACK.stroke_width(1),
-                                8,
-                            )))
-                            .map_err(plot_error)?;
-                        chart
-                            .draw_series(std::iter::once(Text::new(
-                                format_ns(median),
-                                (x - 0.3, hi / scale + top * 0.07),
-                                ("sans-serif", 11).into_font(),
-                            )))
-                            .map_err(plot_error)?;
-                    }
-                    None => {
-                        chart
-                            .draw_series(std::iter::once(Text::new(
-                                status.to_string(),
-                                (x - 0.3, top * 0.1),
-                                ("sans-serif", 13).into_font().color(&RED),
-                            )))
-                            .map_err(plot_error)?;
-                    }
-                }
-            }
+            draw_panel(panel, &workload.id, &bars, r.runtimes.len())?;
         }
         root.present().map_err(plot_error)?;
     }
     Ok(svg)
+}
+
+/// A runtime's bar in a panel: its index (colour), `[ci_lo, median, ci_hi]`
+/// when the cell succeeded, and its status.
+type Bar = (usize, Option<[f64; 3]>, Status);
+
+/// Bars spanning more than this ratio get a logarithmic axis: otherwise the
+/// JITs are flat lines beside an interpreter.
+const LOG_SPAN: f64 = 20.0;
+
+fn draw_panel<DB: DrawingBackend>(
+    panel: &DrawingArea<DB, Shift>,
+    title: &str,
+    bars: &[Bar],
+    runtimes: usize,
+) -> Result<()> {
+    let values: Vec<f64> = bars
+        .iter()
+        .filter_map(|b| b.1)
+        .flatten()
+        .filter(|v| *v > 0.0)
+        .collect();
+    let max = values.iter().copied().fold(0.0, f64::max);
+    let min = values.iter().copied().fold(f64::INFINITY, f64::min);
+    if max > 0.0 && max / min > LOG_SPAN {
+        let (scale, unit_name) = unit(min);
+        let (floor, top) = (min / scale / 2.0, max / scale * 4.0);
+        let axis = Axis {
+            scale,
+            unit: format!("{unit_name}, log scale"),
+            base: floor,
+            label_y: &|hi| hi * 1.4,
+            status_y: floor * 1.5,
+        };
+        draw_bars(
+            panel,
+            title,
+            (floor..top).log_scale(),
+            &axis,
+            bars,
+            runtimes,
+        )
+    } else {
+        let (scale, unit_name) = unit(max);
+        let top = if max > 0.0 { max / scale * 1.2 } else { 1.0 };
+        let axis = Axis {
+            scale,
+            unit: unit_name.to_string(),
+            base: 0.0,
+            label_y: &|hi| hi + top * 0.07,
+            status_y: top * 0.1,
+        };
+        draw_bars(panel, title, 0.0..top, &axis, bars, runtimes)
+    }
+}
+
+/// How values map onto a panel's y axis.
+struct Axis<'a> {
+    /// Nanoseconds per axis unit.
+    scale: f64,
+    /// The y axis label.
+    unit: String,
+    /// Where bars start (0, or the floor of a log axis).
+    base: f64,
+    /// Where a bar's value label goes, given the top of its whisker.
+    label_y: &'a dyn Fn(f64) -> f64,
+    /// Where a failed cell's status goes.
+    status_y: f64,
+}
+
+fn draw_bars<DB, Y>(
+    panel: &DrawingArea<DB, Shift>,
+    title: &str,
+    y: Y,
+    axis: &Axis,
+    bars: &[Bar],
+    runtimes: usize,
+) -> Result<()>
+where
+    DB: DrawingBackend,
+    Y: AsRangedCoord<Value = f64>,
+    Y::CoordDescType: ValueFormatter<f64>,
+{
+    let n = runtimes.max(1) as f64;
+    let mut chart = ChartBuilder::on(panel)
+        .caption(title, ("sans-serif", 16))
+        .margin(12)
+        .x_label_area_size(10)
+        .y_label_area_size(60)
+        .build_cartesian_2d(-0.5..n - 0.5, y)
+        .map_err(plot_error)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .disable_x_axis()
+        .y_desc(&axis.unit)
+        .y_label_formatter(&|v| {
+            if *v >= 10.0 {
+                format!("{v:.0}")
+            } else {
+                format!("{v:.2}")
+            }
+        })
+        .draw()
+        .map_err(plot_error)?;
+    for &(i, values, status) in bars {
+        let x = i as f64;
+        match values {
+            Some([lo, median, hi]) => {
+                let s = axis.scale;
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(x - 0.35, axis.base), (x + 0.35, median / s)],
+                        colour(i).filled(),
+                    )))
+                    .map_err(plot_error)?;
+                chart
+                    .draw_series(std::iter::once(ErrorBar::new_vertical(
+                        x,
+                        lo / s,
+                        median / s,
+                        hi / s,
+                        BLACK.stroke_width(1),
+                        8,
+                    )))
+                    .map_err(plot_error)?;
+                chart
+                    .draw_series(std::iter::once(Text::new(
+                        format_ns(median),
+                        (x - 0.3, (axis.label_y)(hi / s)),
+                        ("sans-serif", 11).into_font(),
+                    )))
+                    .map_err(plot_error)?;
+            }
+            None => {
+                chart
+                    .draw_series(std::iter::once(Text::new(
+                        status.to_string(),
+                        (x - 0.3, axis.status_y),
+                        ("sans-serif", 13).into_font().color(&RED),
+                    )))
+                    .map_err(plot_error)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn plot_error(e: impl std::fmt::Debug) -> anyhow::Error {

@@ -194,11 +194,16 @@ fn phase_table(out: &mut String, r: &Results, phase: Phase) {
         "| workload | runtime | median | 95% CI | mean ± sd | min | p5–p95 | CV | n |\n|---|---|---:|---:|---:|---:|---:|---:|---:|"
     );
     for c in &r.cells {
-        let Some(p) = c.phases.get(&phase) else {
+        // A cell that did not succeed shows its status, never the samples it
+        // made before failing.
+        let Some(p) = c.phases.get(&phase).filter(|_| c.status == Status::Ok) else {
             let _ = writeln!(
                 out,
-                "| `{}` | `{}` | **{}** | | | | | | 0 |",
-                c.workload, c.runtime, c.status
+                "| `{}` | `{}` | **{}** | | | | | | {} |",
+                c.workload,
+                c.runtime,
+                c.status,
+                c.phases.get(&phase).map_or(0, |p| p.samples_ns.len())
             );
             continue;
         };
