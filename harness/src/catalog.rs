@@ -179,6 +179,10 @@ impl Catalog {
         let mut unknown = Vec::new();
         let mut workloads = Vec::new();
         for item in items {
+            // Naming a workload twice measures it once: ids name report rows.
+            if workloads.iter().any(|w: &Workload| &w.id == item) {
+                continue;
+            }
             if let Some(entry) = self.entries.iter().find(|e| &e.id == item) {
                 workloads.push(self.workload(entry, size));
             } else if item.contains('/') || item.ends_with(".wasm") {
@@ -306,6 +310,18 @@ mod tests {
         assert_eq!(w.origin, Origin::File);
         assert_eq!(w.args, ["module.wasm"]);
         assert_eq!(w.expect, Expectation::exit_zero());
+    }
+
+    #[test]
+    fn a_workload_named_twice_is_measured_once() {
+        let items = ["sha256", "empty", "sha256"].map(String::from);
+        let ids: Vec<String> = catalog()
+            .resolve(&items, Size::Small)
+            .unwrap()
+            .into_iter()
+            .map(|w| w.id)
+            .collect();
+        assert_eq!(ids, ["sha256", "empty"]);
     }
 
     #[test]
