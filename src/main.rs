@@ -58,9 +58,13 @@ struct RunArgs {
     /// Runtime ids, comma-separated (default: every runtime compiled in).
     #[arg(long, value_delimiter = ',')]
     runtime: Vec<String>,
-    /// Workload ids or paths to .wasm files, comma-separated (default: the whole catalog).
+    /// Workload ids or paths to .wasm files, comma-separated (default, with no
+    /// --category either: the whole catalog).
     #[arg(long, value_delimiter = ',')]
     workload: Vec<String>,
+    /// Workload categories, comma-separated: adds every catalog workload of each.
+    #[arg(long, value_delimiter = ',')]
+    category: Vec<String>,
     /// Workload size: `small` for quick checks, `default` for reports.
     #[arg(long, value_enum, default_value_t = SizeArg::Default)]
     size: SizeArg,
@@ -221,15 +225,11 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     };
     let catalog = Catalog::load(&args.workloads_dir)?;
     let size = Size::from(args.size);
-    let workloads = if args.workload.is_empty() {
-        catalog.all(size)
-    } else {
-        match catalog.resolve(&args.workload, size) {
-            Ok(w) => w,
-            Err(unknown) => {
-                eprintln!("error: {unknown}");
-                return Ok(ExitCode::from(USAGE));
-            }
+    let workloads = match catalog.select(&args.workload, &args.category, size) {
+        Ok(w) => w,
+        Err(unknown) => {
+            eprintln!("error: {unknown}");
+            return Ok(ExitCode::from(USAGE));
         }
     };
     if !(args.timeout > 0.0 && args.timeout.is_finite()) {

@@ -237,3 +237,28 @@ fn report_on_a_corrupt_results_file_is_a_clear_error() {
         text(&output)
     );
 }
+
+#[test]
+fn categories_select_workloads_and_unknown_ones_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let (output, results) = run(
+        dir.path(),
+        &["--runtime", "wasmtime-cranelift", "--category", "compute"],
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    let ids: Vec<&str> = results["workloads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["sha256", "fannkuch"]);
+
+    let output = wasm_arena(&["run", "--category", "gpu"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output).contains("unknown category(s): gpu; valid: startup, compute, wasi-io"),
+        "{}",
+        text(&output)
+    );
+}

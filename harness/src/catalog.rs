@@ -172,10 +172,58 @@ impl Catalog {
             .unwrap_or_default()
     }
 
-    /// Resolves `--workload` items: a catalog id, or a path to a `.wasm` file
-    /// (anything with a `/` or ending in `.wasm`). A path that does not exist
-    /// still resolves: its cell then fails with the reason.
-    pub fn resolve(&self, items: &[String], size: Size) -> Result<Vec<Workload>, UnknownIds> {
+    /// Resolves `--workload` items and `--category` names into workloads, in
+    /// the order given, each once; nothing named means the whole catalog.
+    /// A workload item is a catalog id or a path to a `.wasm` file (anything
+    /// with a `/` or ending in `.wasm`); a path that does not exist still
+    /// resolves, and its cell then fails with the reason.
+    pub fn select(
+        &self,
+        items: &[String],
+        categories: &[String],
+        size: Size,
+    ) -> Result<Vec<Workload>, Unknown> {
+        if items.is_empty() && categories.is_empty() {
+            return Ok(self.all(size));
+        }
+        let mut workloads = self.resolve(items, size)?;
+        let valid: Vec<String> = self.categories();
+        let unknown: Vec<String> = categories
+            .iter()
+            .filter(|c| !valid.contains(c))
+            .cloned()
+            .collect();
+        if !unknown.is_empty() {
+            return Err(Unknown {
+                what: "category",
+                unknown,
+                valid,
+            });
+        }
+        for entry in self
+            .entries
+            .iter()
+            .filter(|e| categories.contains(&e.category))
+        {
+            if !workloads.iter().any(|w| w.id == entry.id) {
+                workloads.push(self.workload(entry, size));
+            }
+        }
+        Ok(workloads)
+    }
+
+    /// The catalog's categories, in catalog order.
+    pub fn categories(&self) -> Vec<String> {
+        let mut categories: Vec<String> = Vec::new();
+        for e in &self.entries {
+            if !categories.contains(&e.category) {
+                categories.push(e.category.clone());
+            }
+        }
+        categories
+    }
+
+    fn resolve(&self, items: &[String], size: Size) -> Result<Vec<Workload>, Unknown> {
         let mut unknown = Vec::new();
         let mut workloads = Vec::new();
         for item in items {
@@ -194,9 +242,11 @@ impl Catalog {
         if unknown.is_empty() {
             Ok(workloads)
         } else {
-            Err(UnknownIds {
+            let valid = self.ids().iter().map(|s| s.to_string()).collect();
+            Err(Unknown {
+                what: "workload id",
                 unknown,
-                valid: self.ids().iter().map(|s| s.to_string()).collect(),
+                valid,
             })
         }
     }
@@ -264,10 +314,12 @@ fn file_workload(path: &str) -> Workload {
     }
 }
 
-/// `--workload` named ids the catalog does not have.
+/// `--workload` or `--category` named something the catalog does not have.
 #[derive(Debug, thiserror::Error)]
-#[error("unknown workload id(s): {}; valid ids: {} (or a path to a .wasm file)", unknown.join(", "), valid.join(", "))]
-pub struct UnknownIds {
+#[error("unknown {what}(s): {}; valid: {}{}", unknown.join(", "), valid.join(", "),
+    if *what == "workload id" { " (or a path to a .wasm file)" } else { "" })]
+pub struct Unknown {
+    pub what: &'static str,
     pub unknown: Vec<String>,
     pub valid: Vec<String>,
 }
@@ -284,7 +336,7 @@ mod tests {
     fn shipped_catalog_has_the_starter_workloads_and_their_files() {
         let c = catalog();
         for id in ["empty", "sha256", "fannkuch", "wordfreq"] {
-            let w = &c.resolve(&[id.to_string()], Size::Small).unwrap()[0];
+            let w = &c.select(&[id.to_string()], &[], Size::Small).unwrap()[0];
             assert!(w.wasm.is_file(), "{} missing", w.wasm.display());
             assert_eq!(w.origin, Origin::Catalog);
         }
@@ -295,8 +347,8 @@ mod tests {
     #[test]
     fn sizes_change_arguments_and_expectations() {
         let c = catalog();
-        let small = &c.resolve(&["sha256".into()], Size::Small).unwrap()[0];
-        let default = &c.resolve(&["sha256".into()], Size::Default).unwrap()[0];
+        let small = &c.select(&["sha256".into()], &[], Size::Small).unwrap()[0];
+        let default = &c.select(&["sha256".into()], &[], Size::Default).unwrap()[0];
         assert_eq!(small.args, ["sha256.wasm", "2"]);
         assert_ne!(small.args, default.args);
         assert_ne!(small.expect, default.expect);
@@ -305,7 +357,7 @@ mod tests {
     #[test]
     fn paths_resolve_to_file_workloads_even_when_missing() {
         let w = &catalog()
-            .resolve(&["no/such/module.wasm".into()], Size::Small)
+            .select(&["no/such/module.wasm".into()], &[], Size::Small)
             .unwrap()[0];
         assert_eq!(w.origin, Origin::File);
         assert_eq!(w.args, ["module.wasm"]);
@@ -325,15 +377,37 @@ mod tests {
     }
 
     #[test]
+    fn categories_add_their_workloads_after_named_ones() {
+        let c = catalog();
+        let ids = |w: Vec<Workload>| w.into_iter().map(|w| w.id).collect::<Vec<_>>();
+        let compute = ids(c.select(&[], &["compute".into()], Size::Small).unwrap());
+        assert_eq!(compute, ["sha256", "fannkuch"]);
+        let mixed = ids(c
+            .select(
+                &["fannkuch".into(), "empty".into()],
+                &["compute".into()],
+                Size::Small,
+            )
+            .unwrap());
+        assert_eq!(mixed, ["fannkuch", "empty", "sha256"]);
+        let err = c.select(&[], &["gpu".into()], Size::Small).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown category(s): gpu; valid: startup, compute, wasi-io"
+        );
+        assert_eq!(
+            c.select(&[], &[], Size::Small).unwrap().len(),
+            c.entries().len()
+        );
+    }
+
+    #[test]
     fn unknown_ids_list_the_valid_ones() {
         let err = catalog()
-            .resolve(&["sha256".into(), "sha265".into()], Size::Small)
+            .select(&["sha256".into(), "sha265".into()], &[], Size::Small)
             .unwrap_err();
         assert_eq!(err.unknown, ["sha265"]);
-        assert!(
-            err.to_string().contains("valid ids: empty, sha256"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("valid: empty, sha256"), "{err}");
     }
 
     #[test]
