@@ -1,6 +1,8 @@
 //! A progress bar with ETA over all iterations of a run (on stderr, and only
 //! when stderr is a terminal).
 
+use std::time::Duration;
+
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 pub struct Progress {
@@ -15,6 +17,8 @@ impl Progress {
             ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} iterations · ETA {eta} · {msg}")
                 .expect("valid template"),
         );
+        // Keeps the clock and spinner moving through long iterations.
+        bar.enable_steady_tick(Duration::from_millis(120));
         Progress { bar }
     }
 
