@@ -29,10 +29,15 @@ for tool in "$CC" "$RUSTC"; do
     command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install clang lld wasi-libc libclang-rt-dev-wasm32 rustc libstd-rust-dev-wasm32" >&2; exit 1; }
 done
 
-"$CC" "${CFLAGS[@]}" -o "$out_wasm/sha256.wasm" c/sha256.c
-"$CC" "${CFLAGS[@]}" -o "$out_wasm/wordfreq.wasm" c/wordfreq.c
+for name in sha256 wordfreq nbody spectralnorm mandelbrot matmul quicksort fib base64 crc32 lz; do
+    "$CC" "${CFLAGS[@]}" -o "$out_wasm/$name.wasm" "c/$name.c"
+done
+# The same matmul source with wasm SIMD: clang's portable vectors become simd128.
+"$CC" "${CFLAGS[@]}" -msimd128 -o "$out_wasm/matmul-simd.wasm" c/matmul.c
 "$CC" "${CFLAGS[@]}" -nostdlib -Wl,--no-entry -o "$out_wasm/empty.wasm" c/empty.c
-"$RUSTC" "${RUSTFLAGS[@]}" -o "$out_wasm/fannkuch.wasm" rust/fannkuch.rs
+for name in fannkuch json; do
+    "$RUSTC" "${RUSTFLAGS[@]}" -o "$out_wasm/$name.wasm" "rust/$name.rs"
+done
 for src in fixtures/*.c; do
     name="$(basename "$src" .c)"
     "$CC" "${CFLAGS[@]}" -o "$out_fixtures/$name.wasm" "$src"

@@ -381,7 +381,11 @@ mod tests {
         let c = catalog();
         let ids = |w: Vec<Workload>| w.into_iter().map(|w| w.id).collect::<Vec<_>>();
         let compute = ids(c.select(&[], &["compute".into()], Size::Small).unwrap());
-        assert_eq!(compute, ["sha256", "fannkuch"]);
+        assert_eq!(compute[..2], ["sha256", "fannkuch"]);
+        assert!(
+            compute.len() >= 10 && compute.contains(&"matmul-simd".to_string()),
+            "{compute:?}"
+        );
         let mixed = ids(c
             .select(
                 &["fannkuch".into(), "empty".into()],
@@ -389,7 +393,8 @@ mod tests {
                 Size::Small,
             )
             .unwrap());
-        assert_eq!(mixed, ["fannkuch", "empty", "sha256"]);
+        assert_eq!(mixed[..3], ["fannkuch", "empty", "sha256"]);
+        assert_eq!(mixed.len(), compute.len() + 1, "fannkuch once: {mixed:?}");
         let err = c.select(&[], &["gpu".into()], Size::Small).unwrap_err();
         assert_eq!(
             err.to_string(),
