@@ -1,12 +1,6 @@
 // fannkuch-redux (Benchmarks Game): checksum and maximum flips over all
 // permutations of 1..=n. Built with Debian's rustc for wasm32-wasi.
-#[link(wasm_import_module = "bench")]
-extern "C" {
-    #[link_name = "start"]
-    fn bench_start();
-    #[link_name = "end"]
-    fn bench_end();
-}
+include!("bench.rs");
 
 fn fannkuch(n: usize) -> (i64, i32) {
     let mut perm1: Vec<usize> = (0..n).collect();

@@ -1,18 +1,6 @@
 // JSON serialise and parse, no dependencies: build a document of N records,
 // render it, parse it back, render again, and check the two texts match.
-#[cfg(target_arch = "wasm32")]
-#[link(wasm_import_module = "bench")]
-extern "C" {
-    #[link_name = "start"]
-    fn bench_start();
-    #[link_name = "end"]
-    fn bench_end();
-}
-#[cfg(not(target_arch = "wasm32"))]
-extern "C" {
-    fn bench_start();
-    fn bench_end();
-}
+include!("bench.rs");
 
 #[derive(Debug, Clone, PartialEq)]
 enum Json {
