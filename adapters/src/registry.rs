@@ -57,3 +57,50 @@ pub fn create(id: &str) -> Result<Box<dyn Runtime>, RunError> {
         ))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_belong_to_their_family() {
+        let all = descriptors();
+        let mut ids: Vec<&str> = all.iter().map(|d| d.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), all.len());
+        assert!(all.iter().all(|d| d.id.starts_with(d.family)));
+    }
+
+    #[test]
+    fn unknown_ids_are_refused_with_the_valid_ones() {
+        let Err(RunError::Unsupported(message)) = create("wasmtime-turbo") else {
+            panic!("an unknown id was accepted");
+        };
+        assert!(
+            message.contains("unknown runtime id `wasmtime-turbo`"),
+            "{message}"
+        );
+        assert!(
+            message.contains("wasmtime-cranelift, wasmtime-winch, wasmtime-pulley"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn ids_not_compiled_in_name_the_feature_that_enables_them() {
+        // As every descriptor of a family built without its feature is.
+        let absent = RuntimeDescriptor {
+            factory: None,
+            ..descriptors()[0]
+        };
+        assert!(!absent.compiled_in());
+        let Err(RunError::Unsupported(message)) = absent.create() else {
+            panic!("created without its feature");
+        };
+        assert!(
+            message.contains(&format!("rebuild with `--features {}`", absent.feature)),
+            "{message}"
+        );
+    }
+}
