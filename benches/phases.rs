@@ -11,8 +11,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use wasm_arena_adapters::{Limits, Preopen, Runtime, WasiSpec};
-use wasm_arena_harness::catalog::{Catalog, Size, Workload};
+use wasm_arena_adapters::{Limits, Runtime, WasiSpec};
+use wasm_arena_harness::catalog::{self, Catalog, Size, Workload};
 
 struct Case {
     runtime: Box<dyn Runtime>,
@@ -33,11 +33,7 @@ impl Case {
             .output
             .then(|| tempfile::tempdir().expect("temp dir"));
         if let Some(dir) = &output {
-            wasi.preopens.push(Preopen {
-                host: dir.path().into(),
-                guest: "/output".into(),
-                read_only: false,
-            });
+            wasi.preopens.push(catalog::output_preopen(dir.path()));
         }
         (wasi, output)
     }

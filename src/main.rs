@@ -236,7 +236,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         eprintln!("error: --timeout must be a positive number of seconds");
         return Ok(ExitCode::from(USAGE));
     }
-    let seed = args.seed.unwrap_or_else(rand_seed);
+    let seed = args.seed.unwrap_or_else(rand::random);
     let plan = Plan {
         runtimes,
         workloads,
@@ -315,16 +315,4 @@ fn default_out_dir() -> PathBuf {
         dir = base.join(format!("{stamp}-{n}"));
     }
     dir
-}
-
-fn rand_seed() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    // RandomState is seeded from the OS; enough for an order shuffle.
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos()),
-    );
-    h.finish()
 }

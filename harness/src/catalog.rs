@@ -98,6 +98,19 @@ pub struct Workload {
     pub expect: Expectation,
 }
 
+/// Where a workload's directories appear in the guest.
+pub const INPUT_DIR: &str = "/input";
+pub const OUTPUT_DIR: &str = "/output";
+
+/// Grants `host`, a fresh empty directory, read-write as the guest's `/output`.
+pub fn output_preopen(host: &Path) -> Preopen {
+    Preopen {
+        host: host.to_path_buf(),
+        guest: OUTPUT_DIR.into(),
+        read_only: false,
+    }
+}
+
 impl Workload {
     /// What the workload is granted: its args and env, `/input` read-only;
     /// `/output` is added per iteration by whoever runs it.
@@ -107,7 +120,7 @@ impl Workload {
             .iter()
             .map(|dir| Preopen {
                 host: dir.clone(),
-                guest: "/input".into(),
+                guest: INPUT_DIR.into(),
                 read_only: true,
             })
             .collect();

@@ -60,11 +60,11 @@ impl Runner<'_> {
                 .cell(runtime.id, &workload.id)
                 .is_some_and(|c| c.status != Status::Ok)
             {
-                progress.skip(iterations);
+                progress.advance(iterations);
                 continue;
             }
             let cell = if !runtime.compiled_in() {
-                progress.skip(iterations);
+                progress.advance(iterations);
                 unsupported_cell(runtime.id, &workload.id, runtime.feature)
             } else {
                 progress.start(&format!(
@@ -93,7 +93,7 @@ impl Runner<'_> {
                     .iter()
                     .filter(|e| matches!(e, Event::Sample(_)))
                     .count() as u64;
-                progress.skip(iterations.saturating_sub(done));
+                progress.advance(iterations.saturating_sub(done));
                 let entry = runs.entry(key).or_default();
                 entry.push(ProcessRun {
                     index: spec.process,

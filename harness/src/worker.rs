@@ -6,8 +6,9 @@ use std::io::{BufRead, Write};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use wasm_arena_adapters::{Preopen, RunError};
+use wasm_arena_adapters::RunError;
 
+use crate::catalog;
 use crate::job::{Event, Failure, Job, Sample, Stage};
 
 /// Reads a job from `input`, runs it, writes events to `output`, one JSON per line.
@@ -53,11 +54,7 @@ fn run(job: &Job, emit: &mut impl FnMut(&Event) -> Result<()>) -> Result<Outcome
         };
         let mut wasi = job.wasi.clone();
         if let Some(dir) = &output_dir {
-            wasi.preopens.push(Preopen {
-                host: dir.path().to_path_buf(),
-                guest: "/output".into(),
-                read_only: false,
-            });
+            wasi.preopens.push(catalog::output_preopen(dir.path()));
         }
 
         let t0 = Instant::now();

@@ -27,12 +27,8 @@ impl Progress {
         self.bar.set_message(label.to_string());
     }
 
+    /// Iterations finished, or that will not run (a failed cell's remaining processes).
     pub fn advance(&self, iterations: u64) {
-        self.bar.inc(iterations);
-    }
-
-    /// Iterations that will not run (a failed cell's remaining processes).
-    pub fn skip(&self, iterations: u64) {
         self.bar.inc(iterations);
     }
 

@@ -160,7 +160,7 @@ impl Results {
             .find(|c| c.runtime == runtime && c.workload == workload)
     }
 
-    /// Cells that were measured and verified / all planned cells.
+    /// Every planned cell is present, measured and verified.
     pub fn all_ok(&self) -> bool {
         self.cells.len() == self.runtimes.len() * self.workloads.len()
             && self
