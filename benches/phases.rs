@@ -1,6 +1,8 @@
 //! Criterion benches of every compiled-in runtime on every catalog workload
 //! (`small` size), one group per phase: `compile`, `instantiate`, `execute`.
-//! `execute/<runtime>/empty` is the harness's own overhead per call.
+//! `execute/<runtime>/empty` is the harness's own overhead per call. The
+//! `native` twins have only `execute` (cargo compiled them; the kernel loads
+//! them); third-party modules that were not fetched are left out.
 //! Plus `worker/spawn`: what starting a worker process costs (outside every phase).
 //!
 //!   cargo bench                              default runtimes
@@ -11,13 +13,14 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use wasm_arena_adapters::{Limits, Runtime, WasiSpec};
+use wasm_arena_adapters::{Limits, PluginCalls, Runtime, WasiSpec};
 use wasm_arena_harness::catalog::{self, Catalog, Size, Workload};
 
 struct Case {
     runtime: Box<dyn Runtime>,
     workload: Workload,
     wasm: Vec<u8>,
+    plugin: Option<PluginCalls>,
 }
 
 impl Case {
@@ -47,12 +50,20 @@ fn cases() -> Vec<Case> {
         .filter(|d| d.compiled_in())
     {
         for workload in catalog.all(Size::Small) {
+            if workload.unavailable().is_some() {
+                continue;
+            }
             let runtime = descriptor.create().expect("runtime");
             let wasm = std::fs::read(&workload.wasm).expect("workload .wasm");
+            let plugin = workload.plugin.as_ref().map(|spec| PluginCalls {
+                input: std::fs::read(&spec.input).expect("plugin input"),
+                calls: spec.calls,
+            });
             cases.push(Case {
                 runtime,
                 workload,
                 wasm,
+                plugin,
             });
         }
     }
@@ -61,9 +72,14 @@ fn cases() -> Vec<Case> {
 
 fn phases(c: &mut Criterion) {
     let cases = cases();
+    let loaded = || {
+        cases
+            .iter()
+            .filter(|case| case.runtime.info().tier.has_load_phases())
+    };
     let mut group = c.benchmark_group("compile");
     group.sample_size(10);
-    for case in &cases {
+    for case in loaded() {
         group.bench_function(case.name(), |b| {
             b.iter(|| case.runtime.compile(&case.wasm).expect("compile"))
         });
@@ -72,7 +88,7 @@ fn phases(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("instantiate");
     group.sample_size(20);
-    for case in &cases {
+    for case in loaded() {
         let module = case.runtime.compile(&case.wasm).expect("compile");
         let (wasi, _output) = case.wasi();
         group.bench_function(case.name(), |b| {
@@ -95,7 +111,11 @@ fn phases(c: &mut Criterion) {
                 for _ in 0..iterations {
                     let (wasi, _output) = case.wasi();
                     let mut instance = module.instantiate(&wasi).expect("instantiate");
-                    let outcome = instance.run().expect("run");
+                    let outcome = match &case.plugin {
+                        Some(calls) => instance.call_plugin(calls),
+                        None => instance.run(),
+                    }
+                    .expect("run");
                     assert_eq!(
                         outcome.exit_code,
                         case.workload.expect.exit_code,

@@ -1,19 +1,69 @@
 #!/usr/bin/env bash
-# Rebuilds every committed .wasm under workloads/ from its source with Debian's
-# toolchains (see ../shared/DESIGN.md): clang + wasi-libc for C, Debian's rustc
-# (not rustup's) for Rust. The output is byte-identical from run to run and from
+# Builds every workload from its source with Debian's toolchains (see
+# ../shared/DESIGN.md): clang + wasi-libc for C, Debian's rustc (not rustup's)
+# for Rust. The .wasm output is byte-identical from run to run and from
 # checkout to checkout, so CI can check the committed files against a rebuild.
+# Native twins come from the same sources, compilers and optimisation flags,
+# linked with the timing shim (workloads/native/shim.c); cargo builds them
+# (adapters/build.rs calls --native), so they are never committed.
 #
-#   scripts/build-workloads.sh            rebuild into workloads/wasm and workloads/fixtures
-#   scripts/build-workloads.sh --check    rebuild into a temporary folder and fail on any difference
+#   scripts/build-workloads.sh              rebuild into workloads/wasm and workloads/fixtures
+#   scripts/build-workloads.sh --check      rebuild into a temporary folder and fail on any difference
+#   scripts/build-workloads.sh --native DIR build the native twins into DIR, with DIR/toolchain.txt
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root/workloads"
 
 CC="${CC_WASM:-clang}"
 RUSTC="${RUSTC_WASM:-/usr/bin/rustc}"
-CFLAGS=(--target=wasm32-wasi --sysroot=/usr -O2 -Wl,--strip-debug -ffile-prefix-map="$root"=.)
-RUSTFLAGS=(--target wasm32-wasi --edition 2021 -C opt-level=3 -C strip=debuginfo --remap-path-prefix="$root"=.)
+# What both builds share: the optimisation level, which is what makes a
+# Wasm/native ratio compare like with like.
+C_OPT=(-O2)
+RUST_OPT=(--edition 2021 -C opt-level=3)
+WASM_CFLAGS=(--target=wasm32-wasi --sysroot=/usr "${C_OPT[@]}" -Wl,--strip-debug -ffile-prefix-map="$root"=.)
+WASM_RUSTFLAGS=(--target wasm32-wasi "${RUST_OPT[@]}" -C strip=debuginfo --remap-path-prefix="$root"=.)
+
+# Workloads built from c/NAME.c and rust/NAME.rs into NAME.wasm and a twin NAME.
+C_WORKLOADS=(empty sha256 wordfreq nbody spectralnorm mandelbrot matmul quicksort fib base64 crc32 lz)
+RUST_WORKLOADS=(fannkuch json)
+# Extra wasm flags for some C workloads.
+declare -A WASM_EXTRA=(
+    # No libc at all: the floor of every phase.
+    [empty]="-nostdlib -Wl,--no-entry"
+)
+
+for tool in "$CC" "$RUSTC"; do
+    command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install clang lld wasi-libc libclang-rt-dev-wasm32 rustc libstd-rust-dev-wasm32" >&2; exit 1; }
+done
+
+build_native() {
+    local out="$1"
+    mkdir -p "$out"
+    "$CC" "${C_OPT[@]}" -c -o "$out/shim.o" native/shim.c
+    for name in "${C_WORKLOADS[@]}"; do
+        # libm is part of wasi-libc; natively it is its own library.
+        "$CC" "${C_OPT[@]}" -o "$out/$name" "c/$name.c" "$out/shim.o" -lm
+    done
+    # The twin of matmul-simd is matmul's: simd128 has no native meaning, and
+    # the host compiler vectorises for the host at the same -O level.
+    cp "$out/matmul" "$out/matmul-simd"
+    for name in "${RUST_WORKLOADS[@]}"; do
+        "$RUSTC" "${RUST_OPT[@]}" -C link-arg="$out/shim.o" -o "$out/$name" "rust/$name.rs"
+    done
+    {
+        echo "c_compiler=$("$CC" --version | head -n1)"
+        echo "c_flags=${C_OPT[*]}"
+        echo "rust_compiler=$("$RUSTC" --version)"
+        echo "rust_flags=${RUST_OPT[*]}"
+    } >"$out/toolchain.txt"
+    echo "built native twins into $out"
+}
+
+if [[ "${1:-}" == "--native" ]]; then
+    [[ -n "${2:-}" ]] || { echo "usage: $0 --native DIR" >&2; exit 2; }
+    build_native "$(mkdir -p "$2" && cd "$2" && pwd)"
+    exit 0
+fi
 
 out_wasm="wasm"
 out_fixtures="fixtures"
@@ -25,22 +75,18 @@ if [[ "${1:-}" == "--check" ]]; then
 fi
 mkdir -p "$out_wasm" "$out_fixtures"
 
-for tool in "$CC" "$RUSTC"; do
-    command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install clang lld wasi-libc libclang-rt-dev-wasm32 rustc libstd-rust-dev-wasm32" >&2; exit 1; }
-done
-
-for name in sha256 wordfreq nbody spectralnorm mandelbrot matmul quicksort fib base64 crc32 lz; do
-    "$CC" "${CFLAGS[@]}" -o "$out_wasm/$name.wasm" "c/$name.c"
+for name in "${C_WORKLOADS[@]}"; do
+    # shellcheck disable=SC2086 # the extra flags are meant to split
+    "$CC" "${WASM_CFLAGS[@]}" ${WASM_EXTRA[$name]:-} -o "$out_wasm/$name.wasm" "c/$name.c"
 done
 # The same matmul source with wasm SIMD: clang's portable vectors become simd128.
-"$CC" "${CFLAGS[@]}" -msimd128 -o "$out_wasm/matmul-simd.wasm" c/matmul.c
-"$CC" "${CFLAGS[@]}" -nostdlib -Wl,--no-entry -o "$out_wasm/empty.wasm" c/empty.c
-for name in fannkuch json; do
-    "$RUSTC" "${RUSTFLAGS[@]}" -o "$out_wasm/$name.wasm" "rust/$name.rs"
+"$CC" "${WASM_CFLAGS[@]}" -msimd128 -o "$out_wasm/matmul-simd.wasm" c/matmul.c
+for name in "${RUST_WORKLOADS[@]}"; do
+    "$RUSTC" "${WASM_RUSTFLAGS[@]}" -o "$out_wasm/$name.wasm" "rust/$name.rs"
 done
 for src in fixtures/*.c; do
     name="$(basename "$src" .c)"
-    "$CC" "${CFLAGS[@]}" -o "$out_fixtures/$name.wasm" "$src"
+    "$CC" "${WASM_CFLAGS[@]}" -o "$out_fixtures/$name.wasm" "$src"
 done
 
 if [[ "${1:-}" == "--check" ]]; then

@@ -5,12 +5,14 @@
 //!
 //! 1. [`Runtime::compile`] (or [`Runtime::load_precompiled`]) turns bytes into a [`Module`];
 //! 2. [`Module::instantiate`] grants it WASI capabilities ([`WasiSpec`]) and makes an [`Instance`];
-//! 3. [`Instance::run`] calls `_start` and reports a [`RunOutcome`].
+//! 3. [`Instance::run`] calls `_start` and reports a [`RunOutcome`]; or, for a
+//!    plugin workload, [`Instance::call_plugin`] drives its `process` export.
 //!
 //! Adding a runtime family = one module here, one cargo feature, one line in
 //! [`registry`].
 
 mod error;
+pub mod native;
 pub mod registry;
 mod wasi;
 pub mod wasmtime;
@@ -38,6 +40,17 @@ pub enum Tier {
     Interpreter,
     /// Ahead-of-time compilation to native code before the run.
     Aot,
+    /// Not Wasm at all: the workload's source built for the host, the baseline.
+    Native,
+}
+
+impl Tier {
+    /// Whether compile and instantiate happen while the harness watches. A
+    /// native twin was compiled by cargo and is instantiated by the kernel, so
+    /// only its execute phase is comparable.
+    pub fn has_load_phases(self) -> bool {
+        self != Tier::Native
+    }
 }
 
 impl std::fmt::Display for Tier {
@@ -47,6 +60,7 @@ impl std::fmt::Display for Tier {
             Tier::Baseline => "baseline",
             Tier::Interpreter => "interpreter",
             Tier::Aot => "aot",
+            Tier::Native => "native",
         })
     }
 }
@@ -73,6 +87,21 @@ pub enum TimedRegion {
     Markers,
     /// From the call of `_start` to its return (or `proc_exit`).
     WholeStart,
+    /// The host's loop of `process` calls of a plugin workload.
+    PluginCalls,
+}
+
+/// How the host drives a plugin workload, a WASI reactor: after
+/// `_initialize`, `calls` times: `p = input_buffer(len)`, copy the input in at
+/// `p`, `n = process(len)`, copy `n` bytes out from `output_buffer()`; that
+/// output is the next call's input. Then `finish()`, which prints a summary.
+/// The guest calls `arena.echo(ptr, len)` inside `process`: the host copies
+/// those bytes out and writes them back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PluginCalls {
+    /// The first call's input.
+    pub input: Vec<u8>,
+    pub calls: u32,
 }
 
 /// What one run of `_start` produced.
@@ -88,6 +117,10 @@ pub struct RunOutcome {
     /// Set when the guest asked for more memory than [`Limits::max_memory_bytes`]
     /// and the growth was refused (the guest saw `memory.grow` fail).
     pub memory_refused: Option<u64>,
+    /// Peak RSS of the process that ran the guest, for runtimes that run it in
+    /// a process of their own; `None` when it ran inside the worker, whose peak
+    /// RSS the harness reads itself.
+    pub peak_rss_bytes: Option<u64>,
 }
 
 /// A WebAssembly runtime, configured: one runtime id.
@@ -111,4 +144,7 @@ pub trait Module {
 pub trait Instance {
     /// Calls `_start` once.
     fn run(&mut self) -> Result<RunOutcome, RunError>;
+    /// Drives a plugin workload as [`PluginCalls`] says; the timed region is
+    /// the loop of calls.
+    fn call_plugin(&mut self, plugin: &PluginCalls) -> Result<RunOutcome, RunError>;
 }

@@ -36,7 +36,7 @@ impl RuntimeDescriptor {
 
 /// Every known runtime id, in report order. One line per family.
 pub fn descriptors() -> Vec<RuntimeDescriptor> {
-    [crate::wasmtime::descriptors()].concat()
+    [crate::wasmtime::descriptors(), crate::native::descriptors()].concat()
 }
 
 pub fn find(id: &str) -> Option<RuntimeDescriptor> {

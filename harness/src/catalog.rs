@@ -51,6 +51,11 @@ pub struct Entry {
     output: bool,
     #[serde(default)]
     env: BTreeMap<String, String>,
+    /// A plugin workload (a WASI reactor the host calls): the first call's
+    /// input; each size says how many `calls`.
+    plugin_input: Option<PathBuf>,
+    /// For a third-party module that is not shipped: the command that fetches it.
+    pub fetch: Option<String>,
     sizes: BTreeMap<Size, SizeEntry>,
 }
 
@@ -63,6 +68,7 @@ struct SizeEntry {
     stdout: Option<String>,
     #[serde(default)]
     files: BTreeMap<String, String>,
+    calls: Option<u32>,
 }
 
 pub struct Catalog {
@@ -96,6 +102,33 @@ pub struct Workload {
     /// Whether a fresh `/output` directory is preopened.
     pub output: bool,
     pub expect: Expectation,
+    /// Set for a plugin workload: the host calls its exports instead of `_start`.
+    #[serde(default)]
+    pub plugin: Option<PluginSpec>,
+    /// Set for a third-party module that is not shipped: how to fetch it.
+    #[serde(default)]
+    pub fetch: Option<String>,
+}
+
+/// How the host drives a plugin workload (see [`wasm_arena_adapters::PluginCalls`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PluginSpec {
+    /// File holding the first call's input.
+    pub input: PathBuf,
+    pub calls: u32,
+}
+
+impl Workload {
+    /// A fetched module that is not there: its cells are `unavailable`.
+    pub fn unavailable(&self) -> Option<String> {
+        let fetch = self.fetch.as_ref()?;
+        (!self.wasm.exists()).then(|| {
+            format!(
+                "{} has not been fetched (it is third-party and never committed): run `{fetch}`",
+                self.wasm.display()
+            )
+        })
+    }
 }
 
 /// Where a workload's directories appear in the guest.
@@ -153,9 +186,17 @@ impl Catalog {
             .with_context(|| format!("cannot resolve {}", dir.display()))?;
         for entry in &file.workload {
             for size in [Size::Small, Size::Default] {
-                if !entry.sizes.contains_key(&size) {
+                let Some(sized) = entry.sizes.get(&size) else {
                     bail!(
                         "workload `{}` in {} has no `{size}` size",
+                        entry.id,
+                        path.display()
+                    );
+                };
+                if entry.plugin_input.is_some() != sized.calls.is_some() {
+                    bail!(
+                        "workload `{}` in {}: a plugin workload needs `plugin_input` and \
+                         `calls` in every size; no other workload may have them",
                         entry.id,
                         path.display()
                     );
@@ -303,6 +344,15 @@ impl Catalog {
                     .map(|(k, v)| (k.clone(), Expected::from(v.clone())))
                     .collect(),
             },
+            plugin: entry
+                .plugin_input
+                .as_ref()
+                .zip(sized.calls)
+                .map(|(input, calls)| PluginSpec {
+                    input: self.dir.join(input),
+                    calls,
+                }),
+            fetch: entry.fetch.clone(),
         }
     }
 }
@@ -324,6 +374,8 @@ fn file_workload(path: &str) -> Workload {
         input: None,
         output: false,
         expect: Expectation::exit_zero(),
+        plugin: None,
+        fetch: None,
     }
 }
 

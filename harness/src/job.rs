@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use wasm_arena_adapters::{RunError, TimedRegion, WasiSpec};
 
+use crate::catalog::PluginSpec;
 use crate::verify::Expectation;
 
 /// One process's share of a cell: warm-ups then measured iterations of one
@@ -17,6 +18,8 @@ pub struct Job {
     /// Grants; `/output` is added fresh for every iteration when `output` is set.
     pub wasi: WasiSpec,
     pub output: bool,
+    /// Set for a plugin workload: call its exports instead of `_start`.
+    pub plugin: Option<PluginSpec>,
     pub expect: Expectation,
     pub warmup: u32,
     pub iterations: u32,
@@ -61,18 +64,22 @@ pub enum Stage {
 pub struct Sample {
     pub iteration: u32,
     pub warmup: bool,
-    pub compile_ns: u64,
-    pub instantiate_ns: u64,
+    /// `None` for a runtime whose compile and instantiate happen before the
+    /// harness sees them (a native twin).
+    pub compile_ns: Option<u64>,
+    pub instantiate_ns: Option<u64>,
     pub execute_ns: u64,
     pub region: TimedRegion,
+    /// Peak RSS of the guest's own process, for out-of-process runtimes.
+    pub peak_rss_bytes: Option<u64>,
 }
 
 impl Sample {
-    pub fn phase_ns(&self, phase: Phase) -> u64 {
+    pub fn phase_ns(&self, phase: Phase) -> Option<u64> {
         match phase {
             Phase::Compile => self.compile_ns,
             Phase::Instantiate => self.instantiate_ns,
-            Phase::Execute => self.execute_ns,
+            Phase::Execute => Some(self.execute_ns),
         }
     }
 }

@@ -75,6 +75,7 @@ impl Plan {
             wasm: workload.wasm.clone(),
             wasi: workload.wasi(limits),
             output: workload.output,
+            plugin: workload.plugin.clone(),
             expect: workload.expect.clone(),
             warmup: self.settings.warmup,
             iterations: self.settings.iterations,

@@ -63,9 +63,22 @@ impl Runner<'_> {
                 progress.advance(iterations);
                 continue;
             }
-            let cell = if !runtime.compiled_in() {
+            let skipped = if !runtime.compiled_in() {
+                Some((
+                    Status::Unsupported,
+                    format!(
+                        "{} is not compiled into this binary; rebuild with `--features {}`",
+                        runtime.id, runtime.feature
+                    ),
+                ))
+            } else {
+                workload
+                    .unavailable()
+                    .map(|reason| (Status::Unavailable, reason))
+            };
+            let cell = if let Some((status, reason)) = skipped {
                 progress.advance(iterations);
-                unsupported_cell(runtime.id, &workload.id, runtime.feature)
+                unmeasured_cell(runtime.id, &workload.id, status, reason)
             } else {
                 progress.start(&format!(
                     "{} · {} · process {}",
@@ -157,17 +170,17 @@ fn workload_record(w: &crate::catalog::Workload) -> WorkloadRecord {
         size_bytes: bytes.as_ref().map(|b| b.len() as u64),
         args: w.args.clone(),
         verification: w.expect.describe(),
+        calls: w.plugin.as_ref().map(|p| p.calls),
     }
 }
 
-fn unsupported_cell(runtime: &str, workload: &str, feature: &str) -> Cell {
+/// A cell that could not be measured at all, and why.
+fn unmeasured_cell(runtime: &str, workload: &str, status: Status, reason: String) -> Cell {
     Cell {
         runtime: runtime.into(),
         workload: workload.into(),
-        status: Status::Unsupported,
-        error: Some(format!(
-            "{runtime} is not compiled into this binary; rebuild with `--features {feature}`"
-        )),
+        status,
+        error: Some(reason),
         failed_stage: None,
         phases: Default::default(),
         peak_rss_bytes: None,

@@ -6,7 +6,7 @@ use std::io::{BufRead, Write};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use wasm_arena_adapters::RunError;
+use wasm_arena_adapters::{PluginCalls, RunError};
 
 use crate::catalog;
 use crate::job::{Event, Failure, Job, Sample, Stage};
@@ -36,12 +36,26 @@ fn run(job: &Job, emit: &mut impl FnMut(&Event) -> Result<()>) -> Result<Outcome
         Ok(r) => r,
         Err(e) => return Ok(Err(runtime_failure(Stage::Setup)(e))),
     };
-    let wasm = match std::fs::read(&job.wasm) {
+    let load_phases = runtime.info().tier.has_load_phases();
+    let read = |path: &std::path::Path| {
+        std::fs::read(path).map_err(|e| {
+            let message = format!("cannot read {}: {e}", path.display());
+            (Stage::Setup, Failure::Io { message })
+        })
+    };
+    let wasm = match read(&job.wasm) {
         Ok(bytes) => bytes,
-        Err(e) => {
-            let message = format!("cannot read {}: {e}", job.wasm.display());
-            return Ok(Err((Stage::Setup, Failure::Io { message })));
-        }
+        Err(failure) => return Ok(Err(failure)),
+    };
+    let plugin = match &job.plugin {
+        Some(spec) => match read(&spec.input) {
+            Ok(input) => Some(PluginCalls {
+                input,
+                calls: spec.calls,
+            }),
+            Err(failure) => return Ok(Err(failure)),
+        },
+        None => None,
     };
     for iteration in 0..job.warmup + job.iterations {
         // A fresh, empty /output for every iteration, made outside the timed phases.
@@ -68,7 +82,11 @@ fn run(job: &Job, emit: &mut impl FnMut(&Event) -> Result<()>) -> Result<Outcome
             Err(e) => return Ok(Err(runtime_failure(Stage::Instantiate)(e))),
         };
         let t2 = Instant::now();
-        let outcome = match instance.run() {
+        let outcome = match &plugin {
+            Some(calls) => instance.call_plugin(calls),
+            None => instance.run(),
+        };
+        let outcome = match outcome {
             Ok(o) => o,
             Err(e) => return Ok(Err(runtime_failure(Stage::Execute)(e))),
         };
@@ -91,10 +109,11 @@ fn run(job: &Job, emit: &mut impl FnMut(&Event) -> Result<()>) -> Result<Outcome
         emit(&Event::Sample(Sample {
             iteration,
             warmup: iteration < job.warmup,
-            compile_ns: nanos(t1 - t0),
-            instantiate_ns: nanos(t2 - t1),
+            compile_ns: load_phases.then(|| nanos(t1 - t0)),
+            instantiate_ns: load_phases.then(|| nanos(t2 - t1)),
             execute_ns: nanos(outcome.execute),
             region: outcome.region,
+            peak_rss_bytes: outcome.peak_rss_bytes,
         }))?;
     }
     Ok(Ok(()))

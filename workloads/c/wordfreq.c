@@ -1,6 +1,8 @@
 /* File I/O through a preopened directory: read every file named on the
  * command line from /input, count lines, words and bytes and the most common
- * word, write a summary to /output/summary.txt and echo it to stdout. */
+ * word, write a summary to /output/summary.txt and echo it to stdout. Paths
+ * are relative (wasi-libc resolves them against the preopens), so the native
+ * twin finds the same files under its working directory. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +34,7 @@ int main(int argc, char **argv) {
     for (int p = 0; p < passes; p++) {
         for (int i = 2; i < argc; i++) {
             char path[512];
-            snprintf(path, sizeof path, "/input/%s", argv[i]);
+            snprintf(path, sizeof path, "input/%s", argv[i]);
             FILE *f = fopen(path, "rb");
             if (!f) { perror(path); return 1; }
             char word[128]; size_t n = 0; int c;
@@ -52,8 +54,8 @@ int main(int argc, char **argv) {
             if (e->count > best_count || (e->count == best_count && strcmp(e->word, best) < 0)) {
                 best = e->word; best_count = e->count;
             }
-    FILE *out = fopen("/output/summary.txt", "w");
-    if (!out) { perror("/output/summary.txt"); return 1; }
+    FILE *out = fopen("output/summary.txt", "w");
+    if (!out) { perror("output/summary.txt"); return 1; }
     fprintf(out, "lines=%ld words=%ld bytes=%ld top=%s:%ld\n", lines, words, bytes, best, best_count);
     if (fclose(out) != 0) { perror("fclose"); return 1; }
     bench_end();

@@ -3,8 +3,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use wasmtime::{
-    Caller, Config, Engine, Linker, OptLevel, ResourceLimiter, Store, Strategy, Trap, TypedFunc,
-    WasmBacktrace,
+    AsContextMut, Caller, Config, Engine, Extern, Linker, OptLevel, ResourceLimiter, Store,
+    Strategy, Trap, WasmBacktrace,
 };
 use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
@@ -13,7 +13,8 @@ use wasmtime_wasi::{FsPerms, I32Exit, WasiCtxBuilder};
 use super::Compiler;
 use crate::watchdog::Watchdog;
 use crate::{
-    Instance, Module, RunError, RunOutcome, Runtime, RuntimeInfo, TimedRegion, WasiSpec, registry,
+    Instance, Module, PluginCalls, RunError, RunOutcome, Runtime, RuntimeInfo, TimedRegion,
+    WasiSpec, registry,
 };
 
 /// Most output a guest may write to stdout or stderr in one run.
@@ -59,6 +60,7 @@ impl Wasmtime {
                 caller.data_mut().marks.end = Some(Instant::now());
             })
             .map_err(other)?;
+        linker.func_wrap("arena", "echo", echo).map_err(other)?;
         let watchdog = Arc::new(Watchdog::new({
             let engine = engine.clone();
             move || engine.increment_epoch()
@@ -184,12 +186,9 @@ impl Module for WasmtimeModule {
             .linker
             .instantiate(&mut store, &self.module)
             .map_err(|e| RunError::Instantiate(format!("{e:#}")))?;
-        let start = instance
-            .get_typed_func::<(), ()>(&mut store, "_start")
-            .map_err(|e| RunError::Instantiate(format!("no usable `_start` export: {e:#}")))?;
         Ok(Box::new(WasmtimeInstance {
             store,
-            start,
+            instance,
             marked: self.marked,
             budget: wasi.limits.time_budget,
             watchdog: self.watchdog.clone(),
@@ -201,7 +200,7 @@ impl Module for WasmtimeModule {
 
 struct WasmtimeInstance {
     store: Store<State>,
-    start: TypedFunc<(), ()>,
+    instance: wasmtime::Instance,
     marked: bool,
     budget: Option<Duration>,
     watchdog: Arc<Watchdog>,
@@ -209,45 +208,144 @@ struct WasmtimeInstance {
     stderr: MemoryOutputPipe,
 }
 
-impl Instance for WasmtimeInstance {
-    fn run(&mut self) -> Result<RunOutcome, RunError> {
-        self.store.data_mut().marks = Marks::default();
-        let armed = self.budget.map(|budget| self.watchdog.arm(budget));
-        let begin = Instant::now();
-        let result = self.start.call(&mut self.store, ());
-        let end = Instant::now();
-        drop(armed);
+impl WasmtimeInstance {
+    fn func<P, R>(&mut self, name: &str) -> Result<wasmtime::TypedFunc<P, R>, RunError>
+    where
+        P: wasmtime::WasmParams,
+        R: wasmtime::WasmResults,
+    {
+        self.instance
+            .get_typed_func::<P, R>(&mut self.store, name)
+            .map_err(|e| RunError::Instantiate(format!("no usable `{name}` export: {e:#}")))
+    }
 
-        let refused = self.store.data().limiter.refused;
-        let exit_code = match result {
-            Ok(()) => 0,
+    /// Runs `body` under the time budget and turns its error into an exit
+    /// code (`proc_exit`) or the [`RunError`] it stands for.
+    fn guarded(
+        &mut self,
+        body: impl FnOnce(&mut Self) -> wasmtime::Result<()>,
+    ) -> Result<i32, RunError> {
+        self.store.data_mut().marks = Marks::default();
+        let watchdog = self.watchdog.clone();
+        let armed = self.budget.map(|budget| watchdog.arm(budget));
+        let result = body(self);
+        drop(armed);
+        match result {
+            Ok(()) => Ok(0),
             Err(error) => {
                 if let Some(exit) = error.downcast_ref::<I32Exit>() {
-                    exit.0
+                    Ok(exit.0)
                 } else if let (Some(Trap::Interrupt), Some(budget)) =
                     (error.downcast_ref::<Trap>(), self.budget)
                 {
-                    return Err(RunError::TimeBudget(budget));
+                    Err(RunError::TimeBudget(budget))
                 } else {
-                    return Err(RunError::Trap(trap_message(&error, refused)));
+                    let refused = self.store.data().limiter.refused;
+                    Err(RunError::Trap(trap_message(&error, refused)))
                 }
             }
-        };
-        let marks = self.store.data().marks;
-        let (region, execute) = match (self.marked, marks.start, marks.end) {
-            (true, Some(s), Some(e)) if e >= s => (TimedRegion::Markers, e - s),
-            // A marked module that exited before reaching `bench.end` is timed
-            // whole, and the result says so.
-            _ => (TimedRegion::WholeStart, end - begin),
-        };
-        Ok(RunOutcome {
+        }
+    }
+
+    fn outcome(&self, exit_code: i32, region: TimedRegion, execute: Duration) -> RunOutcome {
+        RunOutcome {
             exit_code,
             stdout: self.stdout.contents().to_vec(),
             stderr: self.stderr.contents().to_vec(),
             execute,
             region,
-            memory_refused: refused,
-        })
+            memory_refused: self.store.data().limiter.refused,
+            peak_rss_bytes: None,
+        }
+    }
+}
+
+impl Instance for WasmtimeInstance {
+    fn run(&mut self) -> Result<RunOutcome, RunError> {
+        let start = self.func::<(), ()>("_start")?;
+        let mut whole = Duration::ZERO;
+        let exit_code = self.guarded(|this| {
+            let begin = Instant::now();
+            let result = start.call(&mut this.store, ());
+            whole = begin.elapsed();
+            result
+        })?;
+        let marks = self.store.data().marks;
+        let (region, execute) = match (self.marked, marks.start, marks.end) {
+            (true, Some(s), Some(e)) if e >= s => (TimedRegion::Markers, e - s),
+            // A marked module that exited before reaching `bench.end` is timed
+            // whole, and the result says so.
+            _ => (TimedRegion::WholeStart, whole),
+        };
+        Ok(self.outcome(exit_code, region, execute))
+    }
+
+    fn call_plugin(&mut self, plugin: &PluginCalls) -> Result<RunOutcome, RunError> {
+        if let Ok(initialize) = self.func::<(), ()>("_initialize") {
+            let exit_code = self.guarded(|this| initialize.call(&mut this.store, ()))?;
+            if exit_code != 0 {
+                return Err(RunError::Trap(format!(
+                    "`_initialize` exited with code {exit_code}"
+                )));
+            }
+        }
+        let input_buffer = self.func::<i32, i32>("input_buffer")?;
+        let process = self.func::<i32, i32>("process")?;
+        let output_buffer = self.func::<(), i32>("output_buffer")?;
+        let finish = self.func::<(), ()>("finish")?;
+        let memory = match self.instance.get_export(&mut self.store, "memory") {
+            Some(Extern::Memory(memory)) => memory,
+            _ => return Err(RunError::Instantiate("no exported `memory`".into())),
+        };
+        let mut elapsed = None;
+        let exit_code = self.guarded(|this| {
+            let mut data = plugin.input.clone();
+            let begin = Instant::now();
+            for _ in 0..plugin.calls {
+                let len = i32::try_from(data.len())?;
+                let at = input_buffer.call(&mut this.store, len)?;
+                memory.write(&mut this.store, offset(at)?, &data)?;
+                let produced = process.call(&mut this.store, len)?;
+                let from = output_buffer.call(&mut this.store, ())?;
+                data.resize(offset(produced)?, 0);
+                memory.read(&this.store, offset(from)?, &mut data)?;
+            }
+            elapsed = Some(begin.elapsed());
+            finish.call(&mut this.store, ())
+        })?;
+        // A `proc_exit` inside the loop ends it early: that is no measurement
+        // of the loop.
+        let execute = elapsed.ok_or_else(|| {
+            RunError::Trap(format!(
+                "the plugin exited with code {exit_code} during the calls"
+            ))
+        })?;
+        Ok(self.outcome(exit_code, TimedRegion::PluginCalls, execute))
+    }
+}
+
+/// A guest pointer or length as a host offset; negative ones are guest bugs.
+fn offset(value: i32) -> wasmtime::Result<usize> {
+    usize::try_from(value).map_err(|_| wasmtime::Error::msg(format!("negative offset {value}")))
+}
+
+/// `arena.echo(ptr, len) -> len`: the host side of a plugin call. It copies
+/// the bytes out of the guest and back in, as a host function that reads and
+/// answers a request would; -1 when they are not in memory.
+fn echo(mut caller: Caller<'_, State>, ptr: i32, len: i32) -> i32 {
+    let Some(Extern::Memory(memory)) = caller.get_export("memory") else {
+        return -1;
+    };
+    let (Ok(at), Ok(n)) = (usize::try_from(ptr), usize::try_from(len)) else {
+        return -1;
+    };
+    let mut bytes = vec![0; n];
+    if memory.read(&caller, at, &mut bytes).is_err() {
+        return -1;
+    }
+    match memory.write(caller.as_context_mut(), at, &bytes) {
+        Ok(()) => len,
+        Err(_) => -1,
     }
 }
 

@@ -5,7 +5,7 @@ use anyhow::Result;
 
 use super::{Exporter, format_bytes, format_ns};
 use crate::job::Phase;
-use crate::results::{Cell, Results, Status};
+use crate::results::{Cell, NATIVE, Results, Status};
 
 /// A coefficient of variation above this makes a measurement suspect (noisy
 /// machine, outliers): the report flags it, as hyperfine warns on outliers.
@@ -79,6 +79,8 @@ fn render(r: &Results) -> String {
         "## Execute time (median and 95% confidence interval)\n"
     );
     summary_matrix(&mut out, r);
+    native_ratios(&mut out, r);
+    plugin_calls(&mut out, r);
 
     for phase in Phase::ALL {
         let _ = writeln!(out, "## {} phase\n", capitalised(phase.name()));
@@ -90,6 +92,8 @@ fn render(r: &Results) -> String {
             phase.name()
         );
     }
+
+    compile_throughput(&mut out, r);
 
     let _ = writeln!(out, "## Memory and processes\n");
     process_table(&mut out, r);
@@ -155,19 +159,12 @@ fn render(r: &Results) -> String {
 
 /// Workloads down, runtimes across: execute medians, or the status of a failed cell.
 fn summary_matrix(out: &mut String, r: &Results) {
-    let _ = write!(out, "| workload |");
-    for rt in &r.runtimes {
-        let _ = write!(out, " `{}` |", rt.id);
-    }
-    let _ = write!(out, "\n|---|");
-    for _ in &r.runtimes {
-        let _ = write!(out, "---:|");
-    }
-    let _ = writeln!(out);
-    for w in &r.workloads {
-        let _ = write!(out, "| `{}` |", w.id);
-        for rt in &r.runtimes {
-            let text = match r.cell(&rt.id, &w.id) {
+    matrix(
+        out,
+        r,
+        |_| true,
+        |rt, w| {
+            Some(match r.cell(rt, w) {
                 None => "not run".to_string(),
                 Some(c) if c.status != Status::Ok => format!("**{}**", c.status),
                 Some(c) => match c.phases.get(&Phase::Execute) {
@@ -180,12 +177,111 @@ fn summary_matrix(out: &mut String, r: &Results) {
                     ),
                     None => "no samples".into(),
                 },
-            };
+            })
+        },
+    );
+}
+
+/// A table of workloads down and runtimes across, for the workloads `rows`
+/// keeps, with `value` formatting one cell (`None`: no figure).
+fn matrix(
+    out: &mut String,
+    r: &Results,
+    rows: impl Fn(&crate::results::WorkloadRecord) -> bool,
+    value: impl Fn(&str, &str) -> Option<String>,
+) {
+    let _ = write!(out, "| workload |");
+    for rt in &r.runtimes {
+        let _ = write!(out, " `{}` |", rt.id);
+    }
+    let _ = write!(out, "\n|---|");
+    for _ in &r.runtimes {
+        let _ = write!(out, "---:|");
+    }
+    let _ = writeln!(out);
+    for w in r.workloads.iter().filter(|w| rows(w)) {
+        let _ = write!(out, "| `{}` |", w.id);
+        for rt in &r.runtimes {
+            let text = value(&rt.id, &w.id).unwrap_or_else(|| "—".into());
             let _ = write!(out, " {text} |");
         }
         let _ = writeln!(out);
     }
     let _ = writeln!(out);
+}
+
+/// Execute time relative to the native twin, and its geometric mean per category.
+fn native_ratios(out: &mut String, r: &Results) {
+    if r.runtime(NATIVE).is_none() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "## Relative to native (execute median ÷ the native twin's; lower is faster)\n"
+    );
+    matrix(
+        out,
+        r,
+        |w| r.native_ratio(NATIVE, &w.id).is_some(),
+        |rt, w| r.native_ratio(rt, w).map(|x| format!("{x:.2}×")),
+    );
+    let mut categories: Vec<&str> = r.workloads.iter().map(|w| w.category.as_str()).collect();
+    categories.sort_unstable();
+    categories.dedup();
+    let _ = writeln!(out, "Geometric mean per category (workloads counted):\n");
+    let _ = write!(out, "| category |");
+    for rt in &r.runtimes {
+        let _ = write!(out, " `{}` |", rt.id);
+    }
+    let _ = write!(out, "\n|---|");
+    for _ in &r.runtimes {
+        let _ = write!(out, "---:|");
+    }
+    let _ = writeln!(out);
+    for category in categories {
+        if r.geomean_native_ratio(NATIVE, category).is_none() {
+            continue;
+        }
+        let _ = write!(out, "| {category} |");
+        for rt in &r.runtimes {
+            let text = r
+                .geomean_native_ratio(&rt.id, category)
+                .map_or("—".into(), |(g, n)| format!("{g:.2}× ({n})"));
+            let _ = write!(out, " {text} |");
+        }
+        let _ = writeln!(out);
+    }
+    let _ = writeln!(out);
+}
+
+fn plugin_calls(out: &mut String, r: &Results) {
+    if r.workloads.iter().all(|w| w.calls.is_none()) {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "## Plugin calls (execute median ÷ calls: one host → guest `process` call with its \
+         copies in and out, and one guest → host `arena.echo`)\n"
+    );
+    matrix(
+        out,
+        r,
+        |w| w.calls.is_some(),
+        |rt, w| r.per_call_ns(rt, w).map(format_ns),
+    );
+}
+
+fn compile_throughput(out: &mut String, r: &Results) {
+    let _ = writeln!(
+        out,
+        "## Compile throughput (module size ÷ compile median, MB/s)\n"
+    );
+    matrix(
+        out,
+        r,
+        |w| w.size_bytes.is_some(),
+        |rt, w| r.compile_mb_per_s(rt, w).map(|x| format!("{x:.1}")),
+    );
 }
 
 fn phase_table(out: &mut String, r: &Results, phase: Phase) {
@@ -194,6 +290,14 @@ fn phase_table(out: &mut String, r: &Results, phase: Phase) {
         "| workload | runtime | median | 95% CI | mean ± sd | min | p5–p95 | CV | n |\n|---|---|---:|---:|---:|---:|---:|---:|---:|"
     );
     for c in &r.cells {
+        if c.status == Status::Ok && !c.phases.contains_key(&phase) {
+            let _ = writeln!(
+                out,
+                "| `{}` | `{}` | n/a (happens before the run) | | | | | | 0 |",
+                c.workload, c.runtime
+            );
+            continue;
+        }
         // A cell that did not succeed shows its status, never the samples it
         // made before failing.
         let Some(p) = c.phases.get(&phase).filter(|_| c.status == Status::Ok) else {
@@ -260,6 +364,7 @@ fn process_table(out: &mut String, r: &Results) {
             match c.region {
                 Some(wasm_arena_adapters::TimedRegion::Markers) => "bench.start → bench.end",
                 Some(wasm_arena_adapters::TimedRegion::WholeStart) => "_start → exit",
+                Some(wasm_arena_adapters::TimedRegion::PluginCalls) => "host's `process` calls",
                 None => "—",
             }
         );

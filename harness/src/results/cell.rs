@@ -62,7 +62,7 @@ pub fn cell_from_runs(runtime: &str, workload: &str, runs: &[ProcessRun], seed: 
     let phases: BTreeMap<Phase, PhaseResult> = Phase::ALL
         .iter()
         .filter_map(|&phase| {
-            let ns: Vec<u64> = samples.iter().map(|s| s.phase_ns(phase)).collect();
+            let ns: Vec<u64> = samples.iter().filter_map(|s| s.phase_ns(phase)).collect();
             let values: Vec<f64> = ns.iter().map(|&v| v as f64).collect();
             stats::summarize(&values, seed).map(|summary| (phase, PhaseResult::new(ns, summary)))
         })
@@ -79,7 +79,12 @@ pub fn cell_from_runs(runtime: &str, workload: &str, runs: &[ProcessRun], seed: 
         failed_stage,
         output_verified: status == Status::Ok && !samples.is_empty(),
         region: samples.first().map(|s| s.region),
-        peak_rss_bytes: runs.iter().map(|p| p.run.usage.max_rss_bytes).max(),
+        // The guest's own process when it had one, else the workers'.
+        peak_rss_bytes: samples
+            .iter()
+            .filter_map(|s| s.peak_rss_bytes)
+            .max()
+            .or_else(|| runs.iter().map(|p| p.run.usage.max_rss_bytes).max()),
         phases,
         processes,
     }
@@ -165,10 +170,11 @@ mod tests {
         Event::Sample(Sample {
             iteration,
             warmup,
-            compile_ns: ns,
-            instantiate_ns: ns * 2,
+            compile_ns: Some(ns),
+            instantiate_ns: Some(ns * 2),
             execute_ns: ns * 3,
             region: TimedRegion::Markers,
+            peak_rss_bytes: None,
         })
     }
 
@@ -226,6 +232,35 @@ mod tests {
         assert_eq!(cell.phases[&Phase::Execute].median_ns, 45.0);
         assert_eq!(cell.peak_rss_bytes, Some(9));
         assert_eq!(cell.processes[1].warmups, 1);
+    }
+
+    #[test]
+    fn an_out_of_process_guest_has_only_execute_and_its_own_rss() {
+        let native = |iteration, rss| {
+            Event::Sample(Sample {
+                iteration,
+                warmup: false,
+                compile_ns: None,
+                instantiate_ns: None,
+                execute_ns: 7,
+                region: TimedRegion::Markers,
+                peak_rss_bytes: Some(rss),
+            })
+        };
+        let events = vec![Event::Ready, native(0, 3), native(1, 4), Event::Done];
+        let runs = [process(0, events, Exit::Code { code: 0 }, 100)];
+        let cell = cell_from_runs("native", "wl", &runs, 1);
+        assert_eq!(cell.status, Status::Ok);
+        assert_eq!(
+            cell.phases.keys().copied().collect::<Vec<_>>(),
+            [Phase::Execute]
+        );
+        assert_eq!(cell.phases[&Phase::Execute].samples_ns, [7, 7]);
+        assert_eq!(
+            cell.peak_rss_bytes,
+            Some(4),
+            "the guest's RSS, not the worker's"
+        );
     }
 
     #[test]

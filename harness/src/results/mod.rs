@@ -1,10 +1,12 @@
 //! What a run produced, and the directory it lives in.
 
 mod cell;
+mod derived;
 mod model;
 mod store;
 
 pub use cell::{ProcessRun, cell_from_runs};
+pub use derived::NATIVE;
 pub use model::{
     Cell, PhaseResult, ProcessRecord, Results, SCHEMA_VERSION, Settings, Status, WorkloadRecord,
 };

@@ -57,6 +57,9 @@ pub struct WorkloadRecord {
     pub args: Vec<String>,
     /// What the output check covers.
     pub verification: String,
+    /// Host calls per run, for a plugin workload.
+    #[serde(default)]
+    pub calls: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,6 +70,8 @@ pub enum Status {
     Timeout,
     Crashed,
     Unsupported,
+    /// A third-party module that has not been fetched.
+    Unavailable,
 }
 
 impl std::fmt::Display for Status {
@@ -77,6 +82,7 @@ impl std::fmt::Display for Status {
             Status::Timeout => "timeout",
             Status::Crashed => "crashed",
             Status::Unsupported => "unsupported",
+            Status::Unavailable => "unavailable",
         })
     }
 }

@@ -1,0 +1,43 @@
+//! `native`: the workload's own C or Rust source built for the host with the
+//! same compiler and optimisation flags as its `.wasm`, and linked with the
+//! timing shim (`workloads/native/shim.c`) so that it times the same
+//! `bench.start`..`bench.end` region. It is the baseline of every Wasm/native
+//! ratio. Cargo builds the twins (`build.rs` runs
+//! `scripts/build-workloads.sh --native`); a module is matched to its twin by
+//! the sha256 of the committed `.wasm`, so any other module has none.
+//!
+//! A twin runs as a process of its own, with the grants mapped onto the host:
+//! args and the whole env as given, stdin bytes, and each preopen as a symlink
+//! in its working directory (`/input` -> `./input`; the workloads open
+//! relative paths, which wasi-libc resolves against the preopens). Native code
+//! has no sandbox: read-only grants and the memory cap are not enforced, and
+//! `info()` says so.
+
+#[cfg(feature = "native")]
+mod twin;
+
+use crate::Tier;
+use crate::registry::{Factory, RuntimeDescriptor};
+
+pub const ID: &str = "native";
+
+pub(crate) fn descriptors() -> Vec<RuntimeDescriptor> {
+    vec![RuntimeDescriptor {
+        id: ID,
+        family: "native",
+        tier: Tier::Native,
+        feature: "native",
+        version: env!("NATIVE_TOOLCHAIN"),
+        factory: factory(),
+    }]
+}
+
+#[cfg(feature = "native")]
+fn factory() -> Option<Factory> {
+    Some(twin::Native::boxed)
+}
+
+#[cfg(not(feature = "native"))]
+fn factory() -> Option<Factory> {
+    None
+}

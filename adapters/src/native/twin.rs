@@ -1,0 +1,409 @@
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::os::fd::AsRawFd;
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use sha2::{Digest, Sha256};
+
+use crate::{
+    Instance, Module, PluginCalls, RunError, RunOutcome, Runtime, RuntimeInfo, TimedRegion,
+    WasiSpec, registry,
+};
+
+mod built {
+    include!(concat!(env!("OUT_DIR"), "/native_twins.rs"));
+}
+
+/// The descriptor the shim's timing report arrives on in the twin.
+const REPORT_FD: i32 = 3;
+
+pub(super) struct Native;
+
+impl Native {
+    pub(super) fn boxed() -> Result<Box<dyn Runtime>, RunError> {
+        Ok(Box::new(Native))
+    }
+}
+
+impl Runtime for Native {
+    fn info(&self) -> RuntimeInfo {
+        let descriptor = registry::find(super::ID).expect("own id is registered");
+        let mut settings: BTreeMap<String, String> = built::TOOLCHAIN
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        settings.insert("process".into(), "one per run (out of process)".into());
+        settings.insert(
+            "sandbox".into(),
+            "none: the memory cap and read-only grants are not enforced".into(),
+        );
+        settings.insert("time_budget".into(), "SIGKILL at the deadline".into());
+        RuntimeInfo {
+            id: descriptor.id.into(),
+            family: descriptor.family.into(),
+            version: descriptor.version.into(),
+            tier: descriptor.tier,
+            settings,
+        }
+    }
+
+    fn compile(&self, wasm: &[u8]) -> Result<Box<dyn Module>, RunError> {
+        if let Some(error) = built::BUILD_ERROR {
+            return Err(RunError::Unsupported(format!(
+                "the native twins were not built when cargo built wasm-arena: {error}"
+            )));
+        }
+        let digest = hex::encode(Sha256::digest(wasm));
+        let twin = built::TWINS
+            .iter()
+            .find(|(sha, _)| *sha == digest)
+            .map(|(_, path)| PathBuf::from(path))
+            .ok_or_else(|| {
+                RunError::Unsupported(format!(
+                    "no native twin for this module (sha256 {digest}): only the catalog's C and \
+                     Rust workloads, as committed, have one"
+                ))
+            })?;
+        Ok(Box::new(Twin { path: twin }))
+    }
+
+    fn precompile(&self, _wasm: &[u8]) -> Result<Option<Vec<u8>>, RunError> {
+        Ok(None)
+    }
+
+    fn load_precompiled(&self, _artifact: &[u8]) -> Result<Box<dyn Module>, RunError> {
+        Err(RunError::Unsupported(
+            "native twins are built by cargo; there is no artifact to load".into(),
+        ))
+    }
+}
+
+struct Twin {
+    path: PathBuf,
+}
+
+impl Module for Twin {
+    fn instantiate(&self, wasi: &WasiSpec) -> Result<Box<dyn Instance>, RunError> {
+        let workdir = tempfile::tempdir()
+            .map_err(|e| RunError::Instantiate(format!("cannot make a working directory: {e}")))?;
+        for preopen in &wasi.preopens {
+            let relative = preopen.guest.trim_start_matches('/');
+            if relative.is_empty() || relative.split('/').any(|part| part == "..") {
+                return Err(RunError::Unsupported(format!(
+                    "a native twin cannot be granted `{}`: preopens become directories under \
+                     its working directory",
+                    preopen.guest
+                )));
+            }
+            let link = workdir.path().join(relative);
+            let made = link
+                .parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|()| std::os::unix::fs::symlink(&preopen.host, &link));
+            made.map_err(|e| {
+                RunError::Instantiate(format!(
+                    "cannot map {} to {}: {e}",
+                    preopen.guest,
+                    link.display()
+                ))
+            })?;
+        }
+        Ok(Box::new(TwinInstance {
+            path: self.path.clone(),
+            wasi: wasi.clone(),
+            workdir,
+        }))
+    }
+}
+
+struct TwinInstance {
+    path: PathBuf,
+    wasi: WasiSpec,
+    workdir: tempfile::TempDir,
+}
+
+impl Instance for TwinInstance {
+    fn run(&mut self) -> Result<RunOutcome, RunError> {
+        let args = self.wasi.args.clone();
+        let stdin = self.wasi.stdin.clone();
+        self.spawn(&args, &stdin)
+    }
+
+    /// The twin of a plugin workload runs the host's loop itself, with
+    /// `memcpy` in and out: `argv[1]` is the number of calls and stdin the
+    /// first input.
+    fn call_plugin(&mut self, plugin: &PluginCalls) -> Result<RunOutcome, RunError> {
+        let argv0 = self.wasi.args.first().cloned().unwrap_or_default();
+        self.spawn(&[argv0, plugin.calls.to_string()], &plugin.input)
+    }
+}
+
+impl TwinInstance {
+    fn spawn(&self, args: &[String], stdin: &[u8]) -> Result<RunOutcome, RunError> {
+        let (mut report, report_writer) =
+            std::io::pipe().map_err(|e| other("cannot make the timing pipe", e))?;
+        let writer_fd = report_writer.as_raw_fd();
+        let mut command = Command::new(&self.path);
+        if let Some(argv0) = args.first() {
+            command.arg0(argv0);
+        }
+        command
+            .args(args.iter().skip(1))
+            .env_clear()
+            .envs(self.wasi.env.iter().map(|(k, v)| (k, v)))
+            .current_dir(self.workdir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        // SAFETY: dup2 and fcntl are async-signal-safe, as pre_exec requires.
+        unsafe {
+            command.pre_exec(move || {
+                // dup2 onto itself keeps close-on-exec, so clear it by hand.
+                let ok = if writer_fd == REPORT_FD {
+                    libc::fcntl(REPORT_FD, libc::F_SETFD, 0) == 0
+                } else {
+                    libc::dup2(writer_fd, REPORT_FD) == REPORT_FD
+                };
+                if ok {
+                    Ok(())
+                } else {
+                    Err(std::io::Error::last_os_error())
+                }
+            });
+        }
+        let begin = Instant::now();
+        let mut child = command
+            .spawn()
+            .map_err(|e| other(&format!("cannot start {}", self.path.display()), e))?;
+        drop(report_writer);
+        let pid = child.id() as libc::pid_t;
+        let feeder = child.stdin.take().map(|mut pipe| {
+            let bytes = stdin.to_vec();
+            // A twin that exits without reading its stdin closes the pipe: not an error.
+            std::thread::spawn(move || drop(pipe.write_all(&bytes)))
+        });
+        let stdout = collect(child.stdout.take());
+        let stderr = collect(child.stderr.take());
+
+        let deadline = self
+            .wasi
+            .limits
+            .time_budget
+            .map(|budget| (begin + budget, budget));
+        let line = match read_until_eof(&mut report, deadline) {
+            Ok(line) => line,
+            Err(Waited::Deadline(budget)) => {
+                // SAFETY: the child is ours and not yet reaped.
+                unsafe { libc::kill(pid, libc::SIGKILL) };
+                reap(pid).map_err(|e| other("cannot wait for the twin", e))?;
+                return Err(RunError::TimeBudget(budget));
+            }
+            Err(Waited::Io(e)) => return Err(other("cannot read the timing report", e)),
+        };
+        let (status, peak_rss) = reap(pid).map_err(|e| other("cannot wait for the twin", e))?;
+        if let Some(handle) = feeder {
+            drop(handle.join());
+        }
+        let stdout = stdout.join().unwrap_or_default();
+        let stderr = stderr.join().unwrap_or_default();
+
+        if libc::WIFSIGNALED(status) {
+            let signal = libc::WTERMSIG(status);
+            return Err(RunError::Trap(format!(
+                "the native process was killed by signal {signal} ({})",
+                signal_name(signal)
+            )));
+        }
+        let exit_code = libc::WEXITSTATUS(status);
+        let report = Report::parse(&line).ok_or_else(|| {
+            RunError::Other(format!(
+                "the twin exited with code {exit_code} without a timing report from the shim \
+                 (got {:?})",
+                String::from_utf8_lossy(&line)
+            ))
+        })?;
+        let (region, execute) = report.region();
+        Ok(RunOutcome {
+            exit_code,
+            stdout,
+            stderr,
+            execute,
+            region,
+            memory_refused: None,
+            peak_rss_bytes: Some(peak_rss),
+        })
+    }
+}
+
+/// The shim's line: `loaded=NS start=NS end=NS exited=NS` (CLOCK_MONOTONIC).
+#[derive(Debug, PartialEq)]
+struct Report {
+    loaded: u64,
+    start: u64,
+    end: u64,
+    exited: u64,
+}
+
+impl Report {
+    fn parse(line: &[u8]) -> Option<Report> {
+        let text = std::str::from_utf8(line).ok()?.trim_end();
+        let mut fields = BTreeMap::new();
+        for pair in text.split(' ') {
+            let (key, value) = pair.split_once('=')?;
+            fields.insert(key, value.parse::<u64>().ok()?);
+        }
+        let report = Report {
+            loaded: *fields.get("loaded")?,
+            start: *fields.get("start")?,
+            end: *fields.get("end")?,
+            exited: *fields.get("exited")?,
+        };
+        (fields.len() == 4).then_some(report)
+    }
+
+    /// The markers' region when both were reached in order, else the whole
+    /// life of the program from load to exit, as the Wasm adapters do.
+    fn region(&self) -> (TimedRegion, Duration) {
+        if self.start != 0 && self.end >= self.start {
+            (
+                TimedRegion::Markers,
+                Duration::from_nanos(self.end - self.start),
+            )
+        } else {
+            (
+                TimedRegion::WholeStart,
+                Duration::from_nanos(self.exited.saturating_sub(self.loaded)),
+            )
+        }
+    }
+}
+
+enum Waited {
+    Deadline(Duration),
+    Io(std::io::Error),
+}
+
+/// Reads the pipe until every writer has closed it (the twin exited), or
+/// until the deadline.
+fn read_until_eof(
+    pipe: &mut std::io::PipeReader,
+    deadline: Option<(Instant, Duration)>,
+) -> Result<Vec<u8>, Waited> {
+    let mut bytes = Vec::new();
+    let mut chunk = [0u8; 256];
+    loop {
+        if let Some((at, budget)) = deadline {
+            let left = at.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(Waited::Deadline(budget));
+            }
+            let mut poll = libc::pollfd {
+                fd: pipe.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            let millis = i32::try_from(left.as_millis().max(1)).unwrap_or(i32::MAX);
+            // SAFETY: one valid pollfd.
+            let ready = unsafe { libc::poll(&mut poll, 1, millis) };
+            if ready < 0 {
+                let error = std::io::Error::last_os_error();
+                if error.kind() == std::io::ErrorKind::Interrupted {
+                    continue;
+                }
+                return Err(Waited::Io(error));
+            }
+            if ready == 0 {
+                continue;
+            }
+        }
+        match pipe.read(&mut chunk) {
+            Ok(0) => return Ok(bytes),
+            Ok(n) => bytes.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Waited::Io(e)),
+        }
+    }
+}
+
+/// Waits for the twin; its wait status and peak RSS in bytes.
+fn reap(pid: libc::pid_t) -> std::io::Result<(i32, u64)> {
+    let mut status = 0;
+    // SAFETY: zeroed rusage is a valid value for wait4 to fill.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    loop {
+        // SAFETY: valid pointers to locals; pid is our unreaped child.
+        if unsafe { libc::wait4(pid, &mut status, 0, &mut usage) } == pid {
+            return Ok((status, usage.ru_maxrss as u64 * 1024));
+        }
+        let error = std::io::Error::last_os_error();
+        if error.kind() != std::io::ErrorKind::Interrupted {
+            return Err(error);
+        }
+    }
+}
+
+fn collect(pipe: Option<impl Read + Send + 'static>) -> JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        if let Some(mut pipe) = pipe {
+            drop(pipe.read_to_end(&mut bytes));
+        }
+        bytes
+    })
+}
+
+fn signal_name(signal: i32) -> &'static str {
+    match signal {
+        libc::SIGSEGV => "SIGSEGV",
+        libc::SIGABRT => "SIGABRT",
+        libc::SIGBUS => "SIGBUS",
+        libc::SIGFPE => "SIGFPE",
+        libc::SIGILL => "SIGILL",
+        libc::SIGKILL => "SIGKILL",
+        libc::SIGTERM => "SIGTERM",
+        _ => "signal",
+    }
+}
+
+fn other(what: &str, error: impl std::fmt::Display) -> RunError {
+    RunError::Other(format!("{what}: {error}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shim_report_is_parsed_and_its_region_chosen() {
+        let marked = Report::parse(b"loaded=100 start=150 end=400 exited=500\n").unwrap();
+        assert_eq!(
+            marked.region(),
+            (TimedRegion::Markers, Duration::from_nanos(250))
+        );
+        let unmarked = Report::parse(b"loaded=100 start=0 end=0 exited=500\n").unwrap();
+        assert_eq!(
+            unmarked.region(),
+            (TimedRegion::WholeStart, Duration::from_nanos(400))
+        );
+        // A twin that called start but never end is timed whole.
+        let unfinished = Report::parse(b"loaded=100 start=150 end=0 exited=500").unwrap();
+        assert_eq!(unfinished.region().0, TimedRegion::WholeStart);
+    }
+
+    #[test]
+    fn anything_but_a_complete_report_is_refused() {
+        for line in [
+            &b""[..],
+            b"loaded=1 start=2 end=3",
+            b"loaded=1 start=2 end=3 exited=x",
+            b"loaded=1 start=2 end=3 exited=4 extra=5",
+            b"garbage",
+        ] {
+            assert_eq!(Report::parse(line), None, "{line:?}");
+        }
+    }
+}
