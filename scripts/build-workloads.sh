@@ -24,12 +24,15 @@ WASM_CFLAGS=(--target=wasm32-wasi --sysroot=/usr "${C_OPT[@]}" -Wl,--strip-debug
 WASM_RUSTFLAGS=(--target wasm32-wasi "${RUST_OPT[@]}" -C strip=debuginfo --remap-path-prefix="$root"=.)
 
 # Workloads built from c/NAME.c and rust/NAME.rs into NAME.wasm and a twin NAME.
-C_WORKLOADS=(empty sha256 wordfreq nbody spectralnorm mandelbrot matmul quicksort fib base64 crc32 lz)
+C_WORKLOADS=(empty hello sha256 nbody spectralnorm mandelbrot matmul quicksort fib base64 crc32 lz
+    wordfreq wasiio edge plugin data)
 RUST_WORKLOADS=(fannkuch json)
 # Extra wasm flags for some C workloads.
 declare -A WASM_EXTRA=(
     # No libc at all: the floor of every phase.
     [empty]="-nostdlib -Wl,--no-entry"
+    # A reactor: the host calls its exports after _initialize (see plugin.c).
+    [plugin]="-mexec-model=reactor"
 )
 
 for tool in "$CC" "$RUSTC"; do

@@ -222,7 +222,10 @@ impl Catalog {
         entry
             .sizes
             .get(&size)
-            .map(|s| s.args.join(" "))
+            .map(|s| match s.calls {
+                Some(calls) => format!("{calls} calls"),
+                None => s.args.join(" "),
+            })
             .unwrap_or_default()
     }
 

@@ -110,6 +110,10 @@ fn phase_chart(r: &Results, phase: Phase) -> Result<String> {
                 .enumerate()
                 .filter_map(|(i, rt)| {
                     let cell = r.cell(&rt.id, &workload.id)?;
+                    // A runtime without this phase (native: no compile) leaves its slot empty.
+                    if cell.status == Status::Ok && !cell.phases.contains_key(&phase) {
+                        return None;
+                    }
                     let values = cell
                         .phases
                         .get(&phase)
