@@ -87,6 +87,8 @@ done
 for name in "${RUST_WORKLOADS[@]}"; do
     "$RUSTC" "${WASM_RUSTFLAGS[@]}" -o "$out_wasm/$name.wasm" "rust/$name.rs"
 done
+# Written as a binary directly, not compiled: clang needs minutes for a module this size.
+python3 ../scripts/gen-large-module.py "$out_wasm/large.wasm"
 for src in fixtures/*.c; do
     name="$(basename "$src" .c)"
     "$CC" "${WASM_CFLAGS[@]}" -o "$out_fixtures/$name.wasm" "$src"
