@@ -259,9 +259,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
             .context("installing the Ctrl-C handler")?;
     }
     let exe = std::env::current_exe().context("locating the wasm-arena binary")?;
-    let per_cell = u64::from(plan.settings.processes)
-        * u64::from(plan.settings.warmup + plan.settings.iterations);
-    let progress = Progress::new(per_cell * (plan.runtimes.len() * plan.workloads.len()) as u64);
+    let progress = Progress::new(plan.total_iterations());
     let runner = Runner {
         plan: &plan,
         exe: &exe,

@@ -261,7 +261,9 @@ fn categories_select_workloads_and_unknown_ones_exit_2() {
     let output = wasm_arena(&["run", "--category", "gpu"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(
-        text(&output).contains("unknown category(s): gpu; valid: startup, compute, wasi-io"),
+        text(&output).contains(
+            "unknown category(s): gpu; valid: startup, compute, wasi-io, edge, plugin, data, real-world"
+        ),
         "{}",
         text(&output)
     );

@@ -56,7 +56,33 @@ pub struct Entry {
     plugin_input: Option<PathBuf>,
     /// For a third-party module that is not shipped: the command that fetches it.
     pub fetch: Option<String>,
+    /// Longest one iteration may take, compile included, when that is more
+    /// than the run's `--timeout` (a module whose compile takes minutes).
+    timeout_s: Option<f64>,
+    repetitions: Option<Repetitions>,
     sizes: BTreeMap<Size, SizeEntry>,
+}
+
+/// The most repetitions a workload gets, whatever the run asks: for modules
+/// that take minutes and gigabytes to compile on every iteration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Repetitions {
+    pub processes: u32,
+    pub iterations: u32,
+    pub warmup: u32,
+}
+
+impl Repetitions {
+    /// Each count the smaller of the two.
+    pub fn capped(self, cap: Option<Repetitions>) -> Repetitions {
+        let Some(cap) = cap else { return self };
+        Repetitions {
+            processes: self.processes.min(cap.processes),
+            iterations: self.iterations.min(cap.iterations),
+            warmup: self.warmup.min(cap.warmup),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -108,6 +134,12 @@ pub struct Workload {
     /// Set for a third-party module that is not shipped: how to fetch it.
     #[serde(default)]
     pub fetch: Option<String>,
+    /// Longest one iteration may take, compile included, if over `--timeout`.
+    #[serde(default)]
+    pub timeout_s: Option<f64>,
+    /// Caps on the run's processes, iterations and warm-ups.
+    #[serde(default)]
+    pub repetitions: Option<Repetitions>,
 }
 
 /// How the host drives a plugin workload (see [`wasm_arena_adapters::PluginCalls`]).
@@ -356,6 +388,8 @@ impl Catalog {
                     calls,
                 }),
             fetch: entry.fetch.clone(),
+            timeout_s: entry.timeout_s,
+            repetitions: entry.repetitions,
         }
     }
 }
@@ -379,6 +413,8 @@ fn file_workload(path: &str) -> Workload {
         expect: Expectation::exit_zero(),
         plugin: None,
         fetch: None,
+        timeout_s: None,
+        repetitions: None,
     }
 }
 
@@ -466,7 +502,7 @@ mod tests {
         let err = c.select(&[], &["gpu".into()], Size::Small).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "unknown category(s): gpu; valid: startup, compute, wasi-io"
+            "unknown category(s): gpu; valid: startup, compute, wasi-io, edge, plugin, data, real-world"
         );
         assert_eq!(
             c.select(&[], &[], Size::Small).unwrap().len(),
@@ -480,7 +516,64 @@ mod tests {
             .select(&["sha256".into(), "sha265".into()], &[], Size::Small)
             .unwrap_err();
         assert_eq!(err.unknown, ["sha265"]);
-        assert!(err.to_string().contains("valid: empty, sha256"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("valid: empty, hello, large, sha256"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn plugin_workloads_carry_their_input_and_calls_per_size() {
+        let c = catalog();
+        let pick = |size| {
+            c.select(&["plugin".into()], &[], size).unwrap()[0]
+                .plugin
+                .clone()
+                .expect("plugin spec")
+        };
+        let (small, default) = (pick(Size::Small), pick(Size::Default));
+        assert!(small.input.ends_with("inputs/plugin/request.json") && small.input.is_file());
+        assert!(small.calls < default.calls);
+    }
+
+    #[test]
+    fn a_plugin_input_without_calls_is_rejected() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("catalog.toml"),
+            "[[workload]]\nid='p'\ncategory='plugin'\nlanguage='c'\ndescription='d'\nwasm='p.wasm'\n\
+             plugin_input='in.json'\nsizes.small={args=[], calls=3}\nsizes.default={args=[]}\n",
+        )
+        .unwrap();
+        let err = Catalog::load(dir.path()).err().unwrap();
+        assert!(
+            format!("{err:#}").contains("needs `plugin_input` and `calls` in every size"),
+            "{err:#}"
+        );
+    }
+
+    #[test]
+    fn repetitions_are_capped_count_by_count() {
+        let asked = Repetitions {
+            processes: 3,
+            iterations: 5,
+            warmup: 1,
+        };
+        let cap = Repetitions {
+            processes: 1,
+            iterations: 10,
+            warmup: 0,
+        };
+        assert_eq!(asked.capped(None), asked);
+        assert_eq!(
+            asked.capped(Some(cap)),
+            Repetitions {
+                processes: 1,
+                iterations: 5,
+                warmup: 0
+            }
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use wasm_arena_adapters::{Limits, RuntimeDescriptor};
 
-use crate::catalog::Workload;
+use crate::catalog::{Repetitions, Workload};
 use crate::job::Job;
 use crate::results::Settings;
 
@@ -36,7 +36,7 @@ impl Plan {
         let mut jobs: Vec<JobSpec> = (0..self.runtimes.len())
             .flat_map(|runtime| {
                 (0..self.workloads.len()).flat_map(move |workload| {
-                    (0..self.settings.processes).map(move |process| JobSpec {
+                    (0..self.repetitions(workload).processes).map(move |process| JobSpec {
                         runtime,
                         workload,
                         process,
@@ -58,8 +58,38 @@ impl Plan {
     /// interrupt its guest reports the timeout itself (and its process lives
     /// to report rusage); the kill is for guests stuck where interruption
     /// cannot reach (a blocking WASI call, a compiler that never returns).
-    pub fn kill_after(&self) -> Duration {
-        self.timeout() + KILL_GRACE
+    /// A workload whose compile takes minutes may say it needs longer.
+    pub fn kill_after(&self, workload: usize) -> Duration {
+        let needs = self.workloads[workload]
+            .timeout_s
+            .map(Duration::from_secs_f64)
+            .unwrap_or_default();
+        self.timeout().max(needs) + KILL_GRACE
+    }
+
+    /// What the run asks, capped by what the workload allows.
+    pub fn repetitions(&self, workload: usize) -> Repetitions {
+        let s = &self.settings;
+        Repetitions {
+            processes: s.processes,
+            iterations: s.iterations,
+            warmup: s.warmup,
+        }
+        .capped(self.workloads[workload].repetitions)
+    }
+
+    /// Iterations, warm-ups included, of one worker process of `workload`.
+    pub fn iterations_per_process(&self, workload: usize) -> u64 {
+        let r = self.repetitions(workload);
+        u64::from(r.warmup + r.iterations)
+    }
+
+    /// Every iteration the plan will run: what the progress bar counts.
+    pub fn total_iterations(&self) -> u64 {
+        let per_runtime: u64 = (0..self.workloads.len())
+            .map(|w| u64::from(self.repetitions(w).processes) * self.iterations_per_process(w))
+            .sum();
+        per_runtime * self.runtimes.len() as u64
     }
 
     /// The job a worker runs for `spec`: the workload's grants, and limits
@@ -77,8 +107,8 @@ impl Plan {
             output: workload.output,
             plugin: workload.plugin.clone(),
             expect: workload.expect.clone(),
-            warmup: self.settings.warmup,
-            iterations: self.settings.iterations,
+            warmup: self.repetitions(spec.workload).warmup,
+            iterations: self.repetitions(spec.workload).iterations,
         }
     }
 }
@@ -109,7 +139,10 @@ mod tests {
     fn every_job_once_in_an_order_fixed_by_the_seed() {
         let (a, b, c) = (plan(1).jobs(), plan(1).jobs(), plan(2).jobs());
         let p = plan(1);
-        assert_eq!(a.len(), p.runtimes.len() * p.workloads.len() * 3);
+        let processes: usize = (0..p.workloads.len())
+            .map(|w| p.repetitions(w).processes as usize)
+            .sum();
+        assert_eq!(a.len(), p.runtimes.len() * processes);
         assert_eq!(a, b, "same seed, same order");
         assert_ne!(a, c, "another seed, another order");
         let mut sorted = a.clone();
@@ -132,7 +165,7 @@ mod tests {
             job.wasi.limits.time_budget,
             Some(Duration::from_millis(2500))
         );
-        assert_eq!(p.kill_after(), Duration::from_millis(3500));
+        assert_eq!(p.kill_after(wordfreq), Duration::from_millis(3500));
         assert!(job.output);
         assert_eq!(job.wasi.preopens.len(), 1);
         assert_eq!(

@@ -54,7 +54,7 @@ impl Runner<'_> {
             let key = (spec.runtime, spec.workload);
             let runtime = &plan.runtimes[spec.runtime];
             let workload = &plan.workloads[spec.workload];
-            let iterations = u64::from(plan.settings.warmup + plan.settings.iterations);
+            let iterations = plan.iterations_per_process(spec.workload);
             // Once a cell has failed, its other processes would only fail again.
             if results
                 .cell(runtime.id, &workload.id)
@@ -90,7 +90,7 @@ impl Runner<'_> {
                 let run = process::run_worker(
                     self.exe,
                     &job,
-                    plan.kill_after(),
+                    plan.kill_after(spec.workload),
                     self.interrupted,
                     |event| {
                         if matches!(event, Event::Sample(_)) {
@@ -171,6 +171,8 @@ fn workload_record(w: &crate::catalog::Workload) -> WorkloadRecord {
         args: w.args.clone(),
         verification: w.expect.describe(),
         calls: w.plugin.as_ref().map(|p| p.calls),
+        repetitions: w.repetitions,
+        timeout_s: w.timeout_s,
     }
 }
 
