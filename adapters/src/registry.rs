@@ -1,6 +1,8 @@
 //! Every runtime id wasm-arena knows, compiled in or not.
 
-use crate::{RunError, Runtime, Tier};
+use std::collections::BTreeMap;
+
+use crate::{RunError, Runtime, RuntimeInfo, Tier};
 
 /// Makes a configured runtime; one per compiled-in runtime id.
 pub type Factory = fn() -> Result<Box<dyn Runtime>, RunError>;
@@ -23,6 +25,17 @@ impl RuntimeDescriptor {
         self.factory.is_some()
     }
 
+    /// What this id is, with the settings its configured runtime reports.
+    pub fn info(&self, settings: BTreeMap<String, String>) -> RuntimeInfo {
+        RuntimeInfo {
+            id: self.id.into(),
+            family: self.family.into(),
+            version: self.version.into(),
+            tier: self.tier,
+            settings,
+        }
+    }
+
     pub fn create(&self) -> Result<Box<dyn Runtime>, RunError> {
         match self.factory {
             Some(factory) => factory(),
@@ -41,6 +54,11 @@ pub fn descriptors() -> Vec<RuntimeDescriptor> {
 
 pub fn find(id: &str) -> Option<RuntimeDescriptor> {
     descriptors().into_iter().find(|d| d.id == id)
+}
+
+/// An adapter's own [`RuntimeInfo`]: its registered id with its settings.
+pub(crate) fn info(id: &str, settings: BTreeMap<String, String>) -> RuntimeInfo {
+    find(id).expect("own id is registered").info(settings)
 }
 
 /// Makes the runtime with this id; the error names the valid ids.

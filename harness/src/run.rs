@@ -147,13 +147,7 @@ fn upsert(results: &mut Results, plan: &Plan, cell: Cell) {
 fn runtime_info(descriptor: &wasm_arena_adapters::RuntimeDescriptor) -> RuntimeInfo {
     match descriptor.create() {
         Ok(runtime) => runtime.info(),
-        Err(_) => RuntimeInfo {
-            id: descriptor.id.into(),
-            family: descriptor.family.into(),
-            version: descriptor.version.into(),
-            tier: descriptor.tier,
-            settings: Default::default(),
-        },
+        Err(_) => descriptor.info(Default::default()),
     }
 }
 

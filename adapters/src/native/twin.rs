@@ -31,7 +31,6 @@ impl Native {
 
 impl Runtime for Native {
     fn info(&self) -> RuntimeInfo {
-        let descriptor = registry::find(super::ID).expect("own id is registered");
         let mut settings: BTreeMap<String, String> = built::TOOLCHAIN
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -42,13 +41,7 @@ impl Runtime for Native {
             "none: the memory cap and read-only grants are not enforced".into(),
         );
         settings.insert("time_budget".into(), "SIGKILL at the deadline".into());
-        RuntimeInfo {
-            id: descriptor.id.into(),
-            family: descriptor.family.into(),
-            version: descriptor.version.into(),
-            tier: descriptor.tier,
-            settings,
-        }
+        registry::info(super::ID, settings)
     }
 
     fn compile(&self, wasm: &[u8]) -> Result<Box<dyn Module>, RunError> {

@@ -86,7 +86,6 @@ impl Wasmtime {
 
 impl Runtime for Wasmtime {
     fn info(&self) -> RuntimeInfo {
-        let descriptor = registry::find(self.compiler.id()).expect("own id is registered");
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let settings = BTreeMap::from([
             (
@@ -104,13 +103,7 @@ impl Runtime for Wasmtime {
             ),
             ("wasi".into(), "wasmtime-wasi preview1".into()),
         ]);
-        RuntimeInfo {
-            id: descriptor.id.into(),
-            family: descriptor.family.into(),
-            version: descriptor.version.into(),
-            tier: descriptor.tier,
-            settings,
-        }
+        registry::info(self.compiler.id(), settings)
     }
 
     fn compile(&self, wasm: &[u8]) -> Result<Box<dyn Module>, RunError> {

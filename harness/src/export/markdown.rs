@@ -182,15 +182,9 @@ fn summary_matrix(out: &mut String, r: &Results) {
     );
 }
 
-/// A table of workloads down and runtimes across, for the workloads `rows`
-/// keeps, with `value` formatting one cell (`None`: no figure).
-fn matrix(
-    out: &mut String,
-    r: &Results,
-    rows: impl Fn(&crate::results::WorkloadRecord) -> bool,
-    value: impl Fn(&str, &str) -> Option<String>,
-) {
-    let _ = write!(out, "| workload |");
+/// The header of a table with one column per runtime after `first`.
+fn runtime_columns(out: &mut String, r: &Results, first: &str) {
+    let _ = write!(out, "| {first} |");
     for rt in &r.runtimes {
         let _ = write!(out, " `{}` |", rt.id);
     }
@@ -199,6 +193,17 @@ fn matrix(
         let _ = write!(out, "---:|");
     }
     let _ = writeln!(out);
+}
+
+/// A table of workloads down and runtimes across, for the workloads `rows`
+/// keeps, with `value` formatting one cell (`None`: no figure).
+fn matrix(
+    out: &mut String,
+    r: &Results,
+    rows: impl Fn(&crate::results::WorkloadRecord) -> bool,
+    value: impl Fn(&str, &str) -> Option<String>,
+) {
+    runtime_columns(out, r, "workload");
     for w in r.workloads.iter().filter(|w| rows(w)) {
         let _ = write!(out, "| `{}` |", w.id);
         for rt in &r.runtimes {
@@ -229,15 +234,7 @@ fn native_ratios(out: &mut String, r: &Results) {
     categories.sort_unstable();
     categories.dedup();
     let _ = writeln!(out, "Geometric mean per category (workloads counted):\n");
-    let _ = write!(out, "| category |");
-    for rt in &r.runtimes {
-        let _ = write!(out, " `{}` |", rt.id);
-    }
-    let _ = write!(out, "\n|---|");
-    for _ in &r.runtimes {
-        let _ = write!(out, "---:|");
-    }
-    let _ = writeln!(out);
+    runtime_columns(out, r, "category");
     for category in categories {
         if r.geomean_native_ratio(NATIVE, category).is_none() {
             continue;
