@@ -14,6 +14,7 @@
 mod error;
 pub mod native;
 pub mod registry;
+mod signal;
 mod wasi;
 pub mod wasmtime;
 #[cfg(feature = "wasmtime")]
@@ -26,6 +27,7 @@ use serde::{Deserialize, Serialize};
 
 pub use error::RunError;
 pub use registry::{RuntimeDescriptor, create, descriptors, find};
+pub use signal::signal_name;
 pub use wasi::{Limits, Preopen, WasiSpec};
 
 /// How a runtime turns Wasm into something it can run.

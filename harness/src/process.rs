@@ -207,27 +207,10 @@ fn exit_of(status: ExitStatus) -> Exit {
         (Some(code), _) => Exit::Code { code },
         (None, Some(signal)) => Exit::Signal {
             signal,
-            name: signal_name(signal),
+            name: wasm_arena_adapters::signal_name(signal),
         },
         (None, None) => Exit::Code { code: -1 },
     }
-}
-
-pub fn signal_name(signal: i32) -> String {
-    let name = match signal {
-        libc::SIGSEGV => "SIGSEGV",
-        libc::SIGABRT => "SIGABRT",
-        libc::SIGKILL => "SIGKILL",
-        libc::SIGBUS => "SIGBUS",
-        libc::SIGILL => "SIGILL",
-        libc::SIGFPE => "SIGFPE",
-        libc::SIGTERM => "SIGTERM",
-        libc::SIGINT => "SIGINT",
-        libc::SIGTRAP => "SIGTRAP",
-        libc::SIGSYS => "SIGSYS",
-        _ => return format!("signal {signal}"),
-    };
-    name.to_string()
 }
 
 fn tail(bytes: &[u8]) -> String {

@@ -212,8 +212,8 @@ impl TwinInstance {
         if libc::WIFSIGNALED(status) {
             let signal = libc::WTERMSIG(status);
             return Err(RunError::Trap(format!(
-                "the native process was killed by signal {signal} ({})",
-                signal_name(signal)
+                "the native process was killed by {}",
+                crate::signal_name(signal)
             )));
         }
         let exit_code = libc::WEXITSTATUS(status);
@@ -352,19 +352,6 @@ fn collect(pipe: Option<impl Read + Send + 'static>) -> JoinHandle<Vec<u8>> {
         }
         bytes
     })
-}
-
-fn signal_name(signal: i32) -> &'static str {
-    match signal {
-        libc::SIGSEGV => "SIGSEGV",
-        libc::SIGABRT => "SIGABRT",
-        libc::SIGBUS => "SIGBUS",
-        libc::SIGFPE => "SIGFPE",
-        libc::SIGILL => "SIGILL",
-        libc::SIGKILL => "SIGKILL",
-        libc::SIGTERM => "SIGTERM",
-        _ => "signal",
-    }
 }
 
 fn other(what: &str, error: impl std::fmt::Display) -> RunError {
