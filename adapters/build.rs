@@ -7,7 +7,12 @@ use std::process::Command;
 
 use sha2::{Digest, Sha256};
 
-const CRATES: &[(&str, &str)] = &[("wasmtime", "WASMTIME_VERSION")];
+const CRATES: &[(&str, &str)] = &[
+    ("wasmtime", "WASMTIME_VERSION"),
+    ("wasmer", "WASMER_VERSION"),
+    ("wasmi", "WASMI_VERSION"),
+    ("wasmedge-sdk", "WASMEDGE_SDK_VERSION"),
+];
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");

@@ -15,9 +15,13 @@ mod error;
 pub mod native;
 pub mod registry;
 mod signal;
+pub mod v8;
 mod wasi;
+pub mod wasmedge;
+pub mod wasmer;
+pub mod wasmi;
 pub mod wasmtime;
-#[cfg(feature = "wasmtime")]
+#[cfg(any(feature = "wasmtime", feature = "wasmer", feature = "wasmi"))]
 mod watchdog;
 
 use std::collections::BTreeMap;
@@ -67,6 +71,33 @@ impl std::fmt::Display for Tier {
     }
 }
 
+/// A behaviour the harness asks of every runtime. One a runtime cannot
+/// provide is named in [`RuntimeInfo::unsupported`] with the reason, and
+/// reports show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Capability {
+    /// Interrupting a running guest when [`Limits::time_budget`] runs out.
+    TimeBudget,
+    /// Refusing memory growth past [`Limits::max_memory_bytes`].
+    MemoryCap,
+    /// Granting a directory without write access ([`Preopen::read_only`]).
+    ReadOnlyPreopens,
+    /// [`Runtime::precompile`] and [`Runtime::load_precompiled`].
+    Precompile,
+}
+
+impl std::fmt::Display for Capability {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Capability::TimeBudget => "time budget",
+            Capability::MemoryCap => "memory cap",
+            Capability::ReadOnlyPreopens => "read-only preopens",
+            Capability::Precompile => "precompile",
+        })
+    }
+}
+
 /// What a runtime is and how it is configured; recorded in every result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RuntimeInfo {
@@ -79,6 +110,11 @@ pub struct RuntimeInfo {
     pub tier: Tier,
     /// Every setting that can change a measurement (compiler, threads, allocator...).
     pub settings: BTreeMap<String, String>,
+    /// What this runtime cannot do, and why. A grant it cannot enforce is
+    /// still given (a read-only preopen is then writable), so workloads run;
+    /// the report says which guarantees did not hold.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub unsupported: BTreeMap<Capability, String>,
 }
 
 /// Which part of `_start` the execute time covers.
@@ -140,6 +176,11 @@ pub trait Runtime {
 /// A compiled module, ready to be instantiated any number of times.
 pub trait Module {
     fn instantiate(&self, wasi: &WasiSpec) -> Result<Box<dyn Instance>, RunError>;
+    /// The compile time measured inside the runtime's own process, for a
+    /// runtime that runs out of process; `None`: the caller's clock is right.
+    fn compile_time(&self) -> Option<Duration> {
+        None
+    }
 }
 
 /// An instantiated module with its WASI context.
@@ -149,4 +190,8 @@ pub trait Instance {
     /// Drives a plugin workload as [`PluginCalls`] says; the timed region is
     /// the loop of calls.
     fn call_plugin(&mut self, plugin: &PluginCalls) -> Result<RunOutcome, RunError>;
+    /// As [`Module::compile_time`], for instantiation.
+    fn instantiate_time(&self) -> Option<Duration> {
+        None
+    }
 }

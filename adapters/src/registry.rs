@@ -33,6 +33,7 @@ impl RuntimeDescriptor {
             version: self.version.into(),
             tier: self.tier,
             settings,
+            unsupported: BTreeMap::new(),
         }
     }
 
@@ -49,7 +50,15 @@ impl RuntimeDescriptor {
 
 /// Every known runtime id, in report order. One line per family.
 pub fn descriptors() -> Vec<RuntimeDescriptor> {
-    [crate::wasmtime::descriptors(), crate::native::descriptors()].concat()
+    [
+        crate::wasmtime::descriptors(),
+        crate::wasmer::descriptors(),
+        crate::wasmedge::descriptors(),
+        crate::wasmi::descriptors(),
+        crate::v8::descriptors(),
+        crate::native::descriptors(),
+    ]
+    .concat()
 }
 
 pub fn find(id: &str) -> Option<RuntimeDescriptor> {

@@ -109,8 +109,9 @@ fn run(job: &Job, emit: &mut impl FnMut(&Event) -> Result<()>) -> Result<Outcome
         emit(&Event::Sample(Sample {
             iteration,
             warmup: iteration < job.warmup,
-            compile_ns: load_phases.then(|| nanos(t1 - t0)),
-            instantiate_ns: load_phases.then(|| nanos(t2 - t1)),
+            compile_ns: load_phases.then(|| nanos(module.compile_time().unwrap_or(t1 - t0))),
+            instantiate_ns: load_phases
+                .then(|| nanos(instance.instantiate_time().unwrap_or(t2 - t1))),
             execute_ns: nanos(outcome.execute),
             region: outcome.region,
             peak_rss_bytes: outcome.peak_rss_bytes,

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use sha2::{Digest, Sha256};
 
 use crate::{
+    Capability,
     Instance, Module, PluginCalls, RunError, RunOutcome, Runtime, RuntimeInfo, TimedRegion,
     WasiSpec, registry,
 };
@@ -36,12 +37,23 @@ impl Runtime for Native {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         settings.insert("process".into(), "one per run (out of process)".into());
-        settings.insert(
-            "sandbox".into(),
-            "none: the memory cap and read-only grants are not enforced".into(),
-        );
         settings.insert("time_budget".into(), "SIGKILL at the deadline".into());
-        registry::info(super::ID, settings)
+        let mut info = registry::info(super::ID, settings);
+        info.unsupported = BTreeMap::from([
+            (
+                Capability::MemoryCap,
+                "native code has no sandbox to cap its memory".into(),
+            ),
+            (
+                Capability::ReadOnlyPreopens,
+                "native code has no sandbox: a grant is a symlink to the host directory".into(),
+            ),
+            (
+                Capability::Precompile,
+                "native twins are built by cargo; there is no artifact to load".into(),
+            ),
+        ]);
+        info
     }
 
     fn compile(&self, wasm: &[u8]) -> Result<Box<dyn Module>, RunError> {

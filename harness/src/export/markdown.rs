@@ -116,7 +116,7 @@ fn render(r: &Results) -> String {
 
     let _ = writeln!(
         out,
-        "## Runtimes\n\n| id | family | version | tier | settings |\n|---|---|---|---|---|"
+        "## Runtimes\n\n| id | family | version | tier | settings | not supported |\n|---|---|---|---|---|---|"
     );
     for rt in &r.runtimes {
         let settings: Vec<String> = rt
@@ -124,14 +124,24 @@ fn render(r: &Results) -> String {
             .iter()
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
+        let unsupported: Vec<String> = rt
+            .unsupported
+            .iter()
+            .map(|(capability, why)| format!("{capability}: {why}"))
+            .collect();
         let _ = writeln!(
             out,
-            "| `{}` | {} | {} | {} | {} |",
+            "| `{}` | {} | {} | {} | {} | {} |",
             rt.id,
             rt.family,
             rt.version,
             rt.tier,
-            settings.join(", ")
+            settings.join(", "),
+            if unsupported.is_empty() {
+                "—".into()
+            } else {
+                unsupported.join("; ")
+            }
         );
     }
     let _ = writeln!(
