@@ -14,6 +14,9 @@ const CRATES: &[(&str, &str)] = &[
     ("wasmedge-sdk", "WASMEDGE_SDK_VERSION"),
 ];
 
+/// Where already-built twins are, if they are.
+const PREBUILT: &str = "WASM_ARENA_NATIVE_TWINS";
+
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let lock_path = root.join("Cargo.lock");
@@ -53,19 +56,30 @@ fn native_twins(root: &Path, out: &Path) -> String {
     ] {
         println!("cargo:rerun-if-changed={}", root.join(input).display());
     }
-    let dir = out.join("native");
-    let built = Command::new("bash")
-        .arg(root.join("scripts/build-workloads.sh"))
-        .arg("--native")
-        .arg(&dir)
-        .output();
+    // Twins built beforehand with the host's compilers, for a build inside a
+    // root that lacks them (scripts/all-runtimes.sh).
+    println!("cargo:rerun-if-env-changed={PREBUILT}");
+    let prebuilt = std::env::var_os(PREBUILT).map(PathBuf::from);
+    let dir = prebuilt.clone().unwrap_or_else(|| out.join("native"));
+    let built = match prebuilt {
+        Some(_) => None,
+        None => Some(
+            Command::new("bash")
+                .arg(root.join("scripts/build-workloads.sh"))
+                .arg("--native")
+                .arg(&dir)
+                .output(),
+        ),
+    };
     let error = match built {
-        Ok(o) if o.status.success() => None,
-        Ok(o) => Some(format!(
+        None if dir.join("toolchain.txt").is_file() => None,
+        None => Some(format!("{PREBUILT}={} holds no twins", dir.display())),
+        Some(Ok(o)) if o.status.success() => None,
+        Some(Ok(o)) => Some(format!(
             "scripts/build-workloads.sh --native failed: {}",
             String::from_utf8_lossy(&o.stderr).trim()
         )),
-        Err(e) => Some(format!("cannot run bash: {e}")),
+        Some(Err(e)) => Some(format!("cannot run bash: {e}")),
     };
     if let Some(error) = &error {
         println!(

@@ -85,6 +85,10 @@ struct RunArgs {
     /// Largest linear memory a guest may grow to, in MiB.
     #[arg(long, default_value_t = 2048)]
     max_memory: u64,
+    /// Threads a runtime may compile with (Wasmtime, Wasmer and WasmEdge's AOT
+    /// compile in parallel; default: every core). Recorded in each runtime's settings.
+    #[arg(long)]
+    compile_threads: Option<std::num::NonZero<usize>>,
     /// Seed for the cell order (default: random, and recorded).
     #[arg(long)]
     seed: Option<u64>,
@@ -216,6 +220,11 @@ fn resolve_runtimes(ids: &[String]) -> Result<Vec<RuntimeDescriptor>, String> {
 }
 
 fn run(args: RunArgs) -> Result<ExitCode> {
+    if let Some(threads) = args.compile_threads {
+        // SAFETY: nothing else runs yet (no thread has been started), and
+        // every worker inherits the setting from here.
+        unsafe { wasm_arena_adapters::set_compile_threads(threads) };
+    }
     let runtimes = match resolve_runtimes(&args.runtime) {
         Ok(r) => r,
         Err(message) => {

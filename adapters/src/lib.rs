@@ -21,7 +21,7 @@ pub mod wasmedge;
 pub mod wasmer;
 pub mod wasmi;
 pub mod wasmtime;
-#[cfg(any(feature = "wasmtime", feature = "wasmer", feature = "wasmi"))]
+#[cfg(any(feature = "wasmtime", feature = "wasmer"))]
 mod watchdog;
 
 use std::collections::BTreeMap;
@@ -33,6 +33,33 @@ pub use error::RunError;
 pub use registry::{RuntimeDescriptor, create, descriptors, find};
 pub use signal::signal_name;
 pub use wasi::{Limits, Preopen, WasiSpec};
+
+/// The environment variable that sets how many threads a runtime may compile
+/// with (`run --compile-threads`); unset, every core.
+pub const COMPILE_THREADS_ENV: &str = "WASM_ARENA_COMPILE_THREADS";
+
+/// Sets [`compile_threads`] for this process and the workers it starts.
+///
+/// # Safety
+/// As [`std::env::set_var`]: no other thread may be running.
+pub unsafe fn set_compile_threads(threads: std::num::NonZero<usize>) {
+    // SAFETY: the caller guarantees no other thread runs. Wasmtime compiles on
+    // rayon's global pool, which RAYON_NUM_THREADS sizes.
+    unsafe {
+        std::env::set_var(COMPILE_THREADS_ENV, threads.to_string());
+        std::env::set_var("RAYON_NUM_THREADS", threads.to_string());
+    }
+}
+
+/// How many threads runtimes that compile in parallel may use; one setting
+/// for every adapter, recorded in each one's settings.
+pub fn compile_threads() -> std::num::NonZero<usize> {
+    std::env::var(COMPILE_THREADS_ENV)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .or_else(|| std::thread::available_parallelism().ok())
+        .unwrap_or(std::num::NonZero::<usize>::MIN)
+}
 
 /// How a runtime turns Wasm into something it can run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,6 +108,9 @@ pub enum Capability {
     TimeBudget,
     /// Refusing memory growth past [`Limits::max_memory_bytes`].
     MemoryCap,
+    /// Saying how much memory a refused growth asked for
+    /// ([`RunOutcome::memory_refused`]), which failure reasons quote.
+    RefusedGrowthReport,
     /// Granting a directory without write access ([`Preopen::read_only`]).
     ReadOnlyPreopens,
     /// [`Runtime::precompile`] and [`Runtime::load_precompiled`].
@@ -92,6 +122,7 @@ impl std::fmt::Display for Capability {
         f.write_str(match self {
             Capability::TimeBudget => "time budget",
             Capability::MemoryCap => "memory cap",
+            Capability::RefusedGrowthReport => "refused-growth report",
             Capability::ReadOnlyPreopens => "read-only preopens",
             Capability::Precompile => "precompile",
         })

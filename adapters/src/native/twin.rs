@@ -10,9 +10,8 @@ use std::time::{Duration, Instant};
 use sha2::{Digest, Sha256};
 
 use crate::{
-    Capability,
-    Instance, Module, PluginCalls, RunError, RunOutcome, Runtime, RuntimeInfo, TimedRegion,
-    WasiSpec, registry,
+    Capability, Instance, Module, PluginCalls, RunError, RunOutcome, Runtime, RuntimeInfo,
+    TimedRegion, WasiSpec, registry,
 };
 
 mod built {

@@ -1,4 +1,13 @@
-//! `v8`: Node.js running the module with `node:wasi`, out of process.
+//! `v8`: Node.js running the module with `node:wasi`, out of process. The
+//! adapter starts a node on PATH with `driver.mjs` for each module, sends it
+//! requests (compile, instantiate, run) and reads the phase times node
+//! measured itself, so node's start-up is in none of them. The time budget
+//! is a SIGKILL of that node; its peak RSS is read when it is reaped.
+
+#[cfg(feature = "v8")]
+mod engine;
+#[cfg(feature = "v8")]
+mod process;
 
 use crate::Tier;
 use crate::registry::{Factory, RuntimeDescriptor};
@@ -11,11 +20,30 @@ pub(crate) fn descriptors() -> Vec<RuntimeDescriptor> {
         family: "v8",
         tier: Tier::Optimizing,
         feature: "v8",
-        version: "node",
+        version: version(),
         factory: factory(),
     }]
 }
 
+/// The node on PATH, asked once per process.
+#[cfg(feature = "v8")]
+fn version() -> &'static str {
+    process::probe()
+        .as_ref()
+        .map_or("node not found", |found| found.version)
+}
+
+#[cfg(not(feature = "v8"))]
+fn version() -> &'static str {
+    "node"
+}
+
+#[cfg(feature = "v8")]
+fn factory() -> Option<Factory> {
+    Some(engine::V8::boxed)
+}
+
+#[cfg(not(feature = "v8"))]
 fn factory() -> Option<Factory> {
     None
 }

@@ -1,6 +1,11 @@
 //! WasmEdge through `wasmedge-sdk` (libwasmedge 0.14): `wasmedge-interp`, its
 //! interpreter, and `wasmedge-aot`, its LLVM ahead-of-time compiler.
 
+#[cfg(feature = "wasmedge")]
+mod engine;
+#[cfg(feature = "wasmedge")]
+mod stdio;
+
 use crate::Tier;
 use crate::registry::{Factory, RuntimeDescriptor};
 
@@ -43,6 +48,15 @@ pub(crate) fn descriptors() -> Vec<RuntimeDescriptor> {
         .collect()
 }
 
+#[cfg(feature = "wasmedge")]
+fn factory(mode: Mode) -> Option<Factory> {
+    Some(match mode {
+        Mode::Interpreter => || engine::WasmEdge::boxed(Mode::Interpreter),
+        Mode::Aot => || engine::WasmEdge::boxed(Mode::Aot),
+    })
+}
+
+#[cfg(not(feature = "wasmedge"))]
 fn factory(_: Mode) -> Option<Factory> {
     None
 }

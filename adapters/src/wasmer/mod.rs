@@ -2,6 +2,9 @@
 //! `wasmer-singlepass` (baseline) and `wasmer-llvm` (optimising, LLVM 22; its
 //! own feature, `wasmer-llvm`, because it needs Debian's `llvm-22-dev`).
 
+#[cfg(feature = "wasmer")]
+mod engine;
+
 use crate::Tier;
 use crate::registry::{Factory, RuntimeDescriptor};
 
@@ -53,6 +56,17 @@ pub(crate) fn descriptors() -> Vec<RuntimeDescriptor> {
         .collect()
 }
 
+#[cfg(feature = "wasmer")]
+fn factory(compiler: Compiler) -> Option<Factory> {
+    Some(match compiler {
+        Compiler::Cranelift => || engine::Wasmer::boxed(Compiler::Cranelift),
+        Compiler::Singlepass => || engine::Wasmer::boxed(Compiler::Singlepass),
+        Compiler::Llvm if cfg!(feature = "wasmer-llvm") => || engine::Wasmer::boxed(Compiler::Llvm),
+        Compiler::Llvm => return None,
+    })
+}
+
+#[cfg(not(feature = "wasmer"))]
 fn factory(_: Compiler) -> Option<Factory> {
     None
 }

@@ -3,14 +3,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use wasmtime::{
-    AsContextMut, Caller, Config, Engine, Extern, Linker, OptLevel, ResourceLimiter, Store,
-    Strategy, Trap, WasmBacktrace,
+    AsContextMut, Caller, Config, Engine, Extern, InstanceAllocationStrategy, Linker, OptLevel,
+    PoolingAllocationConfig, ResourceLimiter, Store, Strategy, Trap, WasmBacktrace,
 };
 use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
 use wasmtime_wasi::{FsPerms, I32Exit, WasiCtxBuilder};
 
-use super::Compiler;
+use super::{Compiler, Variant};
 use crate::watchdog::Watchdog;
 use crate::{
     Instance, Module, PluginCalls, RunError, RunOutcome, Runtime, RuntimeInfo, TimedRegion,
@@ -21,21 +21,24 @@ use crate::{
 const OUTPUT_CAPACITY: usize = 256 << 20;
 
 pub(super) struct Wasmtime {
-    compiler: Compiler,
+    variant: Variant,
     engine: Engine,
     linker: Arc<Linker<State>>,
     watchdog: Arc<Watchdog>,
 }
 
 impl Wasmtime {
-    pub(super) fn boxed(compiler: Compiler) -> Result<Box<dyn Runtime>, RunError> {
+    pub(super) fn boxed(variant: Variant) -> Result<Box<dyn Runtime>, RunError> {
         let mut config = Config::new();
         // Epochs are how the time budget interrupts a guest: one check per loop
         // header and function entry, bumped once by the watchdog at the deadline.
         config.epoch_interruption(true);
         config.cranelift_opt_level(OptLevel::Speed);
-        config.parallel_compilation(true);
-        match compiler {
+        config.parallel_compilation(crate::compile_threads().get() > 1);
+        if variant.pooling {
+            config.allocation_strategy(InstanceAllocationStrategy::Pooling(pooling()));
+        }
+        match variant.compiler {
             Compiler::Cranelift => {
                 config.strategy(Strategy::Cranelift);
             }
@@ -66,7 +69,7 @@ impl Wasmtime {
             move || engine.increment_epoch()
         }));
         Ok(Box::new(Wasmtime {
-            compiler,
+            variant,
             engine,
             linker: Arc::new(linker),
             watchdog,
@@ -86,16 +89,26 @@ impl Wasmtime {
 
 impl Runtime for Wasmtime {
     fn info(&self) -> RuntimeInfo {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let threads = crate::compile_threads();
         let settings = BTreeMap::from([
             (
                 "compiler".into(),
-                format!("{:?}", self.compiler).to_lowercase(),
+                format!("{:?}", self.variant.compiler).to_lowercase(),
             ),
             ("opt_level".into(), "speed".into()),
-            ("parallel_compilation".into(), "true".into()),
+            (
+                "parallel_compilation".into(),
+                (threads.get() > 1).to_string(),
+            ),
             ("compile_threads".into(), threads.to_string()),
-            ("allocator".into(), "on-demand".into()),
+            (
+                "allocator".into(),
+                if self.variant.pooling {
+                    format!("pooling ({POOL_SLOTS} slots of each kind)")
+                } else {
+                    "on-demand".into()
+                },
+            ),
             ("interruption".into(), "epoch".into()),
             (
                 "proposals".into(),
@@ -103,7 +116,7 @@ impl Runtime for Wasmtime {
             ),
             ("wasi".into(), "wasmtime-wasi preview1".into()),
         ]);
-        registry::info(self.compiler.id(), settings)
+        registry::info(self.variant.id(), settings)
     }
 
     fn compile(&self, wasm: &[u8]) -> Result<Box<dyn Module>, RunError> {
@@ -361,6 +374,23 @@ fn trap_message(error: &wasmtime::Error, refused: Option<u64>) -> String {
         ));
     }
     message
+}
+
+/// Instances, memories and tables the pool keeps: a worker runs one
+/// instance at a time, and tests make a few.
+const POOL_SLOTS: u32 = 16;
+
+/// A pool sized for every catalog workload: CPython's module needs more than
+/// the default instance size and table length.
+fn pooling() -> PoolingAllocationConfig {
+    let mut pool = PoolingAllocationConfig::default();
+    pool.total_core_instances(POOL_SLOTS)
+        .total_memories(POOL_SLOTS)
+        .total_tables(POOL_SLOTS)
+        .max_memory_size(4 << 30)
+        .max_core_instance_size(16 << 20)
+        .table_elements(1 << 20);
+    pool
 }
 
 fn other(error: impl std::fmt::Display) -> RunError {

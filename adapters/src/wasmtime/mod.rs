@@ -1,5 +1,8 @@
 //! Wasmtime: one engine, three compilers. `wasmtime-cranelift` (optimising),
-//! `wasmtime-winch` (baseline) and `wasmtime-pulley` (the portable interpreter).
+//! `wasmtime-winch` (baseline) and `wasmtime-pulley` (the portable interpreter),
+//! and `wasmtime-cranelift-pooling`: Cranelift with the pooling instance
+//! allocator, which keeps memories and instances reserved and reuses them, so
+//! instantiation costs less than with the default on-demand allocator.
 
 #[cfg(feature = "wasmtime")]
 mod engine;
@@ -15,19 +18,42 @@ pub enum Compiler {
     Pulley,
 }
 
-impl Compiler {
-    const ALL: [Compiler; 3] = [Compiler::Cranelift, Compiler::Winch, Compiler::Pulley];
+/// One Wasmtime runtime id: a compiler and an instance allocator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Variant {
+    pub compiler: Compiler,
+    pub pooling: bool,
+}
+
+impl Variant {
+    const ALL: [Variant; 4] = [
+        Variant::on_demand(Compiler::Cranelift),
+        Variant::on_demand(Compiler::Winch),
+        Variant::on_demand(Compiler::Pulley),
+        Variant {
+            compiler: Compiler::Cranelift,
+            pooling: true,
+        },
+    ];
+
+    const fn on_demand(compiler: Compiler) -> Variant {
+        Variant {
+            compiler,
+            pooling: false,
+        }
+    }
 
     fn id(self) -> &'static str {
-        match self {
-            Compiler::Cranelift => "wasmtime-cranelift",
-            Compiler::Winch => "wasmtime-winch",
-            Compiler::Pulley => "wasmtime-pulley",
+        match (self.compiler, self.pooling) {
+            (Compiler::Cranelift, false) => "wasmtime-cranelift",
+            (Compiler::Cranelift, true) => "wasmtime-cranelift-pooling",
+            (Compiler::Winch, _) => "wasmtime-winch",
+            (Compiler::Pulley, _) => "wasmtime-pulley",
         }
     }
 
     fn tier(self) -> Tier {
-        match self {
+        match self.compiler {
             Compiler::Cranelift => Tier::Optimizing,
             Compiler::Winch => Tier::Baseline,
             Compiler::Pulley => Tier::Interpreter,
@@ -36,29 +62,32 @@ impl Compiler {
 }
 
 pub(crate) fn descriptors() -> Vec<RuntimeDescriptor> {
-    Compiler::ALL
+    Variant::ALL
         .iter()
-        .map(|&compiler| RuntimeDescriptor {
-            id: compiler.id(),
+        .map(|&variant| RuntimeDescriptor {
+            id: variant.id(),
             family: "wasmtime",
-            tier: compiler.tier(),
+            tier: variant.tier(),
             feature: "wasmtime",
             version: env!("WASMTIME_VERSION"),
-            factory: factory(compiler),
+            factory: factory(variant),
         })
         .collect()
 }
 
 #[cfg(feature = "wasmtime")]
-fn factory(compiler: Compiler) -> Option<Factory> {
-    Some(match compiler {
-        Compiler::Cranelift => || engine::Wasmtime::boxed(Compiler::Cranelift),
-        Compiler::Winch => || engine::Wasmtime::boxed(Compiler::Winch),
-        Compiler::Pulley => || engine::Wasmtime::boxed(Compiler::Pulley),
-    })
+fn factory(variant: Variant) -> Option<Factory> {
+    const ALL: [Factory; 4] = [
+        || engine::Wasmtime::boxed(Variant::ALL[0]),
+        || engine::Wasmtime::boxed(Variant::ALL[1]),
+        || engine::Wasmtime::boxed(Variant::ALL[2]),
+        || engine::Wasmtime::boxed(Variant::ALL[3]),
+    ];
+    let index = Variant::ALL.iter().position(|v| *v == variant)?;
+    Some(ALL[index])
 }
 
 #[cfg(not(feature = "wasmtime"))]
-fn factory(_: Compiler) -> Option<Factory> {
+fn factory(_: Variant) -> Option<Factory> {
     None
 }

@@ -1,0 +1,292 @@
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+use tempfile::TempDir;
+
+use super::process::{self, Launcher, Node, Reply, json, json_path, other};
+use crate::{
+    Capability, Instance, Module, PluginCalls, RunError, RunOutcome, Runtime, RuntimeInfo,
+    TimedRegion, WasiSpec, registry,
+};
+
+const WASM_PAGE: u64 = 64 << 10;
+
+pub(super) struct V8 {
+    launcher: Launcher,
+    threads: std::num::NonZero<usize>,
+}
+
+impl V8 {
+    pub(super) fn boxed() -> Result<Box<dyn Runtime>, RunError> {
+        let found = process::probe()
+            .as_ref()
+            .map_err(|e| RunError::Unsupported(format!("node not found on PATH: {e}")))?;
+        let threads = crate::compile_threads();
+        let flags = vec![
+            // node:wasi's ExperimentalWarning would only clutter node's stderr.
+            "--no-warnings".into(),
+            // %SerializeWasmModule and %DeserializeWasmModule, for precompile.
+            "--allow-natives-syntax".into(),
+            // TurboFan only, every function compiled in the compile phase: the
+            // optimising tier this id stands for, with no tier-up during runs.
+            "--no-liftoff".into(),
+            "--no-wasm-lazy-compilation".into(),
+            // node:wasi's fast API calls may start a GC that frees the WASI
+            // object under the call and crashes node (nodejs/node#46777).
+            "--no-turbo-fast-api-calls".into(),
+            // Wasm compile tasks run on V8's worker pool: both sized by the
+            // compile-thread setting every adapter shares.
+            format!("--v8-pool-size={threads}"),
+            format!("--wasm-num-compilation-tasks={threads}"),
+        ];
+        Ok(Box::new(V8 {
+            launcher: Launcher {
+                node: found.path.clone(),
+                flags,
+            },
+            threads,
+        }))
+    }
+
+    /// Writes `bytes` where node reads them, and starts a node that loads
+    /// them with `op` (`compile` or `load`).
+    fn start(&self, op: &str, bytes: &[u8]) -> Result<Loaded, RunError> {
+        let dir = tempdir()?;
+        let path = dir.path().join("module");
+        std::fs::write(&path, bytes).map_err(|e| other("cannot write the module for node", e))?;
+        let request = format!(r#"{{"op":"{op}","path":{}}}"#, json_path(&path)?);
+        let (node, compiled) = self.launcher.start(&request)?;
+        Ok(Loaded {
+            dir,
+            request,
+            node,
+            compiled,
+        })
+    }
+
+    fn module(&self, op: &str, bytes: &[u8]) -> Result<Box<dyn Module>, RunError> {
+        let loaded = self.start(op, bytes)?;
+        Ok(Box::new(V8Module {
+            launcher: self.launcher.clone(),
+            _dir: loaded.dir,
+            load: loaded.request,
+            compiled: loaded.compiled,
+            spare: RefCell::new(Some(loaded.node)),
+        }))
+    }
+}
+
+struct Loaded {
+    dir: TempDir,
+    request: String,
+    node: Node,
+    compiled: Duration,
+}
+
+impl Runtime for V8 {
+    fn info(&self) -> RuntimeInfo {
+        let settings = BTreeMap::from([
+            (
+                "process".into(),
+                format!(
+                    "one node per instance, out of process ({})",
+                    self.launcher.node.display()
+                ),
+            ),
+            ("node_flags".into(), self.launcher.flags.join(" ")),
+            (
+                "compiler".into(),
+                "turbofan, eager (no liftoff, no lazy compilation)".into(),
+            ),
+            ("compile_threads".into(), self.threads.to_string()),
+            ("proposals".into(), "V8 defaults".into()),
+            ("wasi".into(), "node:wasi preview1".into()),
+            (
+                "timing".into(),
+                "phases timed inside node with process.hrtime".into(),
+            ),
+            (
+                "time_budget".into(),
+                "SIGKILL of node at the deadline".into(),
+            ),
+            (
+                "memory_cap".into(),
+                "--wasm-max-mem-pages, set per instance".into(),
+            ),
+            (
+                "precompile".into(),
+                "V8's Wasm serializer (%SerializeWasmModule) plus the wire bytes; loads only \
+                 into the same node with the same flags, compile threads included"
+                    .into(),
+            ),
+        ]);
+        let mut info = registry::info(super::ID, settings);
+        info.unsupported = BTreeMap::from([
+            (
+                Capability::ReadOnlyPreopens,
+                "node:wasi has no read-only grant: the directory is granted read-write".into(),
+            ),
+            (
+                Capability::RefusedGrowthReport,
+                "V8 refuses growth past the cap, but a refused memory.grow is not visible to \
+                 JS, so results cannot say what the guest asked for"
+                    .into(),
+            ),
+        ]);
+        info
+    }
+
+    fn compile(&self, wasm: &[u8]) -> Result<Box<dyn Module>, RunError> {
+        self.module("compile", wasm)
+    }
+
+    fn precompile(&self, wasm: &[u8]) -> Result<Option<Vec<u8>>, RunError> {
+        let mut loaded = self.start("compile", wasm)?;
+        let path = loaded.dir.path().join("artifact");
+        let request = format!(r#"{{"op":"precompile","path":{}}}"#, json_path(&path)?);
+        loaded.node.request(&request, None)?;
+        std::fs::read(&path)
+            .map(Some)
+            .map_err(|e| other("cannot read node's artifact", e))
+    }
+
+    fn load_precompiled(&self, artifact: &[u8]) -> Result<Box<dyn Module>, RunError> {
+        self.module("load", artifact)
+    }
+}
+
+struct V8Module {
+    launcher: Launcher,
+    /// Holds the module file that `load` names.
+    _dir: TempDir,
+    /// The request that loads this module into a node.
+    load: String,
+    compiled: Duration,
+    /// The node that compiled the module, until the first instance takes it.
+    spare: RefCell<Option<Node>>,
+}
+
+impl Module for V8Module {
+    fn instantiate(&self, wasi: &WasiSpec) -> Result<Box<dyn Instance>, RunError> {
+        let dir = tempdir()?;
+        std::fs::write(dir.path().join("stdin"), &wasi.stdin)
+            .map_err(|e| other("cannot write the guest's stdin", e))?;
+        let request = instantiate_request(wasi, dir.path())?;
+        // An instance owns its node, so the budget's SIGKILL and the peak RSS
+        // are its own; later instances load the module again (not timed).
+        let spare = self.spare.borrow_mut().take();
+        let mut node = match spare {
+            Some(node) => node,
+            None => self.launcher.start(&self.load)?.0,
+        };
+        let reply = node.request(&request, None)?;
+        Ok(Box::new(V8Instance {
+            node: Some(node),
+            dir,
+            budget: wasi.limits.time_budget,
+            instantiated: reply.nanos("instantiate")?,
+        }))
+    }
+
+    fn compile_time(&self) -> Option<Duration> {
+        Some(self.compiled)
+    }
+}
+
+fn instantiate_request(wasi: &WasiSpec, dir: &Path) -> Result<String, RunError> {
+    let args: Vec<String> = wasi.args.iter().map(|a| json(a)).collect();
+    let env: Vec<String> = wasi
+        .env
+        .iter()
+        .map(|(k, v)| format!("[{},{}]", json(k), json(v)))
+        .collect();
+    let preopens = wasi
+        .preopens
+        .iter()
+        .map(|p| Ok(format!("[{},{}]", json(&p.guest), json_path(&p.host)?)))
+        .collect::<Result<Vec<_>, RunError>>()?;
+    let max_pages = wasi.limits.max_memory_bytes.map_or("null".into(), |cap| {
+        (cap / WASM_PAGE).min(u64::from(u32::MAX)).to_string()
+    });
+    Ok(format!(
+        r#"{{"op":"instantiate","args":[{}],"env":[{}],"preopens":[{}],"dir":{},"maxPages":{max_pages}}}"#,
+        args.join(","),
+        env.join(","),
+        preopens.join(","),
+        json_path(dir)?,
+    ))
+}
+
+struct V8Instance {
+    /// Until the run: node exits after it, to be reaped for its peak RSS.
+    node: Option<Node>,
+    /// The guest's stdin, stdout, stderr and plugin input.
+    dir: TempDir,
+    budget: Option<Duration>,
+    instantiated: Duration,
+}
+
+impl V8Instance {
+    /// Sends the request that runs the guest, under the time budget, and
+    /// reaps node: the reply and node's peak RSS.
+    fn execute(&mut self, request: &str) -> Result<(Reply, u64), RunError> {
+        let mut node = self.node.take().ok_or_else(|| {
+            RunError::Other("this instance has run already; its node has exited".into())
+        })?;
+        let reply = node.request(request, self.budget)?;
+        Ok((reply, node.finish()?))
+    }
+
+    fn outcome(
+        &self,
+        reply: &Reply,
+        region: TimedRegion,
+        peak_rss: u64,
+    ) -> Result<RunOutcome, RunError> {
+        let read = |name: &str| {
+            std::fs::read(self.dir.path().join(name))
+                .map_err(|e| other(&format!("cannot read the guest's {name}"), e))
+        };
+        let exit = reply.get("exit")?;
+        Ok(RunOutcome {
+            exit_code: i32::try_from(exit)
+                .map_err(|_| RunError::Other(format!("node reported exit code {exit}")))?,
+            stdout: read("stdout")?,
+            stderr: read("stderr")?,
+            execute: reply.nanos("execute")?,
+            region,
+            memory_refused: None,
+            peak_rss_bytes: Some(peak_rss),
+        })
+    }
+}
+
+impl Instance for V8Instance {
+    fn run(&mut self) -> Result<RunOutcome, RunError> {
+        let (reply, peak_rss) = self.execute(r#"{"op":"run"}"#)?;
+        let region = if reply.get("markers")? == 1 {
+            TimedRegion::Markers
+        } else {
+            TimedRegion::WholeStart
+        };
+        self.outcome(&reply, region, peak_rss)
+    }
+
+    fn call_plugin(&mut self, plugin: &PluginCalls) -> Result<RunOutcome, RunError> {
+        std::fs::write(self.dir.path().join("input"), &plugin.input)
+            .map_err(|e| other("cannot write the plugin's input", e))?;
+        let (reply, peak_rss) =
+            self.execute(&format!(r#"{{"op":"plugin","calls":{}}}"#, plugin.calls))?;
+        self.outcome(&reply, TimedRegion::PluginCalls, peak_rss)
+    }
+
+    fn instantiate_time(&self) -> Option<Duration> {
+        Some(self.instantiated)
+    }
+}
+
+fn tempdir() -> Result<TempDir, RunError> {
+    tempfile::tempdir().map_err(|e| other("cannot make a directory for node", e))
+}

@@ -1,0 +1,859 @@
+use std::cell::Cell;
+use std::collections::{BTreeMap, HashMap};
+use std::mem::ManuallyDrop;
+use std::path::Path;
+use std::rc::Rc;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use wasmedge_sdk::config::{
+    CommonConfigOptions, CompilerConfigOptions, Config, ConfigBuilder, RuntimeConfigOptions,
+};
+use wasmedge_sdk::error::{CoreCommonError, CoreError, WasmEdgeError};
+use wasmedge_sdk::plugin::ffi::WasmEdge_ModuleInstanceContext;
+use wasmedge_sdk::utils::CoreVersion;
+use wasmedge_sdk::vm::SyncInst;
+use wasmedge_sdk::wasi::WasiModule;
+use wasmedge_sdk::{
+    AsInstance, CallingFrame, Compiler, CompilerOptimizationLevel, CompilerOutputFormat,
+    ImportObject, ImportObjectBuilder, LogManager, Store, WasmEdgeResult, WasmValue,
+};
+
+use super::Mode;
+use super::stdio::{self, Redirect};
+use crate::{
+    Capability, Instance, Module, PluginCalls, RunError, RunOutcome, Runtime, RuntimeInfo,
+    TimedRegion, WasiSpec, registry,
+};
+
+/// A WebAssembly page.
+const PAGE: u64 = 64 << 10;
+/// The most pages a 32-bit memory can have, WasmEdge's default limit.
+const MAX_PAGES: u64 = 65536;
+/// How WasmEdge words the log line of a `memory.grow` its page limit refused
+/// (0.14: "Memory Instance: Memory grow page failed, exceeded limited N page
+/// size in configuration."). Only that refusal logs it: growth past the
+/// module's own maximum fails silently.
+const GROW_REFUSED: &str = "grow page failed";
+
+pub(super) struct WasmEdge {
+    mode: Mode,
+    /// For loading, validating and AOT-compiling; the executor of each
+    /// instance gets its own, with that instance's memory cap.
+    config: Config,
+    /// `wasmedge-aot`'s compiler.
+    compiler: Option<Compiler>,
+    /// How many threads the AOT compiler may use ([`crate::compile_threads`]).
+    threads: usize,
+}
+
+impl WasmEdge {
+    pub(super) fn boxed(mode: Mode) -> Result<Box<dyn Runtime>, RunError> {
+        // Before LLVM's compile threads exist, so they share it.
+        stdio::private_fd_table().map_err(unshare)?;
+        quiet_log();
+        let config = config(mode, None)?;
+        let compiler = match mode {
+            Mode::Interpreter => None,
+            Mode::Aot => Some(Compiler::new(Some(&config)).map_err(other)?),
+        };
+        Ok(Box::new(WasmEdge {
+            mode,
+            config,
+            compiler,
+            threads: crate::compile_threads().get(),
+        }))
+    }
+
+    /// Compiles `wasm` to a native shared object in a new temp dir.
+    fn compile_aot(
+        &self,
+        compiler: &Compiler,
+        wasm: &[u8],
+    ) -> Result<(tempfile::TempDir, std::path::PathBuf), RunError> {
+        let dir = temp_dir()?;
+        let so = with_cpus(self.threads, || {
+            compiler.compile_from_bytes(wasm, "module", dir.path())
+        })
+        .map_err(invalid)?;
+        Ok((dir, so))
+    }
+
+    /// Loads a shared object made by the AOT compiler; `dir` holds it.
+    fn load_aot(&self, so: &Path, dir: tempfile::TempDir) -> Result<Box<dyn Module>, RunError> {
+        let module = wasmedge_sdk::Module::from_file(Some(&self.config), so).map_err(invalid)?;
+        Ok(self.module(module, Some(dir)))
+    }
+
+    fn module(
+        &self,
+        module: wasmedge_sdk::Module,
+        dir: Option<tempfile::TempDir>,
+    ) -> Box<dyn Module> {
+        let marked = module.imports().iter().any(|i| i.module_name() == "bench");
+        Box::new(WasmEdgeModule {
+            module,
+            mode: self.mode,
+            marked,
+            _dir: dir,
+        })
+    }
+}
+
+impl Runtime for WasmEdge {
+    fn info(&self) -> RuntimeInfo {
+        let (opt_level, compile_threads) = match self.mode {
+            Mode::Interpreter => ("none (interpreter: load and validate only)", "1".into()),
+            Mode::Aot => ("O3", self.threads.min(usable_cpus().len()).to_string()),
+        };
+        let mut settings = BTreeMap::from([
+            (
+                "mode".into(),
+                match self.mode {
+                    Mode::Interpreter => "interpreter (ForceInterpreter)",
+                    Mode::Aot => {
+                        "aot: WasmEdge's LLVM compiler to a native shared object (.so) for \
+                         the host CPU, loaded back with the Loader"
+                    }
+                }
+                .into(),
+            ),
+            ("opt_level".into(), opt_level.into()),
+            ("compile_threads".into(), compile_threads),
+            (
+                "interruption".into(),
+                "_start, _initialize and finish: wasmedge-sdk call_func_with_timeout (a POSIX \
+                 timer signal, SIGRTMIN, siglongjmps out of the running call); the plugin \
+                 loop's calls: the deadline is checked before each call, with no timer (one \
+                 per call doubled the loop's time), so a single call that never returns is \
+                 left to the harness's kill"
+                    .into(),
+            ),
+            (
+                "max_memory".into(),
+                "RuntimeConfig max_memory_pages = cap / 64 KiB, per instance; a refused \
+                 grow is seen in WasmEdge's log, which does not say the size asked for, so \
+                 memory_refused is the least size the cap refuses"
+                    .into(),
+            ),
+            (
+                "proposals".into(),
+                "wasmedge-sdk defaults (simd, bulk-memory, reference-types, multi-value, \
+                 sign-extension, saturating conversions; no threads, tail-call, gc)"
+                    .into(),
+            ),
+            ("wasi".into(), "wasmedge built-in wasi preview1".into()),
+            (
+                "stdio".into(),
+                "the worker thread's own fds 0/1/2 (WasmEdge's WASI has no virtual stdio), \
+                 pointed at temp files around each run in a thread-private fd table"
+                    .into(),
+            ),
+        ]);
+        if self.mode == Mode::Aot {
+            settings.insert(
+                "compile_threads_how".into(),
+                "WasmEdge's AOT compiler has no thread setting: LLVM sizes its pool (made at \
+                 the process's first compile, then kept) by the CPUs the compiling thread may \
+                 use, so each compile runs with the thread's affinity narrowed to that many"
+                    .into(),
+            );
+        }
+        let mut info = registry::info(self.mode.id(), settings);
+        info.version = format!(
+            "{} (sdk {})",
+            CoreVersion::version_string(),
+            env!("WASMEDGE_SDK_VERSION")
+        );
+        if self.mode == Mode::Interpreter {
+            info.unsupported.insert(
+                Capability::Precompile,
+                "the interpreter has no artifact format: it runs the validated module in \
+                 memory (wasmedge-aot's shared object is WasmEdge's artifact)"
+                    .into(),
+            );
+        }
+        info
+    }
+
+    fn compile(&self, wasm: &[u8]) -> Result<Box<dyn Module>, RunError> {
+        match &self.compiler {
+            None => {
+                let module =
+                    wasmedge_sdk::Module::from_bytes(Some(&self.config), wasm).map_err(invalid)?;
+                Ok(self.module(module, None))
+            }
+            Some(compiler) => {
+                let (dir, so) = self.compile_aot(compiler, wasm)?;
+                self.load_aot(&so, dir)
+            }
+        }
+    }
+
+    fn precompile(&self, wasm: &[u8]) -> Result<Option<Vec<u8>>, RunError> {
+        let Some(compiler) = &self.compiler else {
+            return Ok(None);
+        };
+        let (_dir, so) = self.compile_aot(compiler, wasm)?;
+        std::fs::read(&so)
+            .map(Some)
+            .map_err(|e| RunError::Other(format!("cannot read {}: {e}", so.display())))
+    }
+
+    fn load_precompiled(&self, artifact: &[u8]) -> Result<Box<dyn Module>, RunError> {
+        if self.compiler.is_none() {
+            return Err(RunError::Unsupported(
+                "wasmedge-interp has no precompiled artifacts".into(),
+            ));
+        }
+        // The Loader would take plain Wasm too, and interpret it.
+        if !artifact.starts_with(b"\x7fELF") {
+            return Err(RunError::InvalidModule(
+                "not a shared object made by WasmEdge's AOT compiler".into(),
+            ));
+        }
+        let dir = temp_dir()?;
+        let so = dir.path().join("module.so");
+        std::fs::write(&so, artifact)
+            .map_err(|e| RunError::Other(format!("cannot write {}: {e}", so.display())))?;
+        self.load_aot(&so, dir)
+    }
+}
+
+struct WasmEdgeModule {
+    module: wasmedge_sdk::Module,
+    mode: Mode,
+    /// Whether the module imports the `bench.start`/`bench.end` markers.
+    marked: bool,
+    /// Holds the AOT shared object the module was loaded from.
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl Module for WasmEdgeModule {
+    fn instantiate(&self, wasi: &WasiSpec) -> Result<Box<dyn Instance>, RunError> {
+        // Before WASI opens the preopens: every fd of this instance lives in
+        // the thread's own table, where its runs swap the stdio fds.
+        stdio::private_fd_table().map_err(unshare)?;
+        let page_cap = wasi
+            .limits
+            .max_memory_bytes
+            .map(|bytes| (bytes / PAGE).min(MAX_PAGES) as u32);
+        let config = config(self.mode, page_cap)?;
+
+        let envs: Vec<String> = wasi.env.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let mut preopens = Vec::new();
+        for preopen in &wasi.preopens {
+            let host = preopen.host.to_str().filter(|h| !h.contains(':'));
+            let host = match host {
+                Some(host) if preopen.host.is_dir() => host,
+                _ => {
+                    return Err(RunError::Instantiate(format!(
+                        "cannot preopen {}: not a directory WasmEdge can name",
+                        preopen.host.display()
+                    )));
+                }
+            };
+            let mode = if preopen.read_only { ":readonly" } else { "" };
+            preopens.push(format!("{}:{host}{mode}", preopen.guest));
+        }
+        let strings = wasi.args.iter().chain(&envs).chain(&preopens);
+        if let Some(s) = strings.clone().find(|s| s.contains('\0')) {
+            return Err(RunError::Instantiate(format!(
+                "WASI strings cannot hold NUL bytes: {s:?}"
+            )));
+        }
+        let wasi_module = WasiModule::create(
+            Some(wasi.args.iter().map(String::as_str).collect()),
+            Some(envs.iter().map(String::as_str).collect()),
+            Some(preopens.iter().map(String::as_str).collect()),
+        )
+        .map_err(instantiate)?;
+
+        let marks = Rc::new(Cell::new(Marks::default()));
+        let mut bench = ImportObjectBuilder::new("bench", marks.clone()).map_err(instantiate)?;
+        bench
+            .with_func::<(), ()>("start", bench_start)
+            .map_err(instantiate)?
+            .with_func::<(), ()>("end", bench_end)
+            .map_err(instantiate)?;
+        let mut arena = ImportObjectBuilder::new("arena", ()).map_err(instantiate)?;
+        arena
+            .with_func::<(i32, i32), i32>("echo", echo)
+            .map_err(instantiate)?;
+
+        let mut instance = WasmEdgeInstance {
+            live: None,
+            handles: Vec::new(),
+            wasi: wasi_module,
+            bench: bench.build(),
+            arena: arena.build(),
+            marks,
+            marked: self.marked,
+            budget: wasi.limits.time_budget,
+            page_cap,
+            stdin: wasi.stdin.clone(),
+        };
+        // SAFETY: the pointers are of module instances `instance` owns; the
+        // handles are freed after the store that uses them (see Drop).
+        let imports = unsafe {
+            [
+                instance.wasi.as_ptr(),
+                instance.bench.as_ptr(),
+                instance.arena.as_ptr(),
+            ]
+        };
+        let mut registered: HashMap<String, &'static mut Handle> = HashMap::new();
+        for (name, module) in ["wasi_snapshot_preview1", "bench", "arena"]
+            .into_iter()
+            .zip(imports)
+        {
+            let handle = Box::into_raw(Box::new(Handle(module)));
+            instance.handles.push(handle);
+            // SAFETY: freshly boxed, freed only after the store is dropped.
+            registered.insert(name.into(), unsafe { &mut *handle });
+        }
+        let mut store = Store::new(Some(&config), registered).map_err(instantiate)?;
+        let active = store
+            .register_active_module(&self.module)
+            .map_err(instantiate)?;
+        instance.live = Some(Live {
+            instance: active,
+            store,
+            _module: self.module.clone(),
+        });
+        Ok(Box::new(instance))
+    }
+}
+
+/// A module instance the store imports from; owned elsewhere.
+struct Handle(*const WasmEdge_ModuleInstanceContext);
+
+impl AsInstance for Handle {
+    unsafe fn as_ptr(&self) -> *const WasmEdge_ModuleInstanceContext {
+        self.0
+    }
+}
+
+impl SyncInst for Handle {}
+
+/// The instance and the store it lives in, dropped before the import modules
+/// and the handles they were registered through.
+struct Live {
+    instance: wasmedge_sdk::Instance,
+    store: Store<'static, Handle>,
+    /// An AOT instance runs code the module's shared object holds.
+    _module: wasmedge_sdk::Module,
+}
+
+struct WasmEdgeInstance {
+    live: Option<Live>,
+    /// Boxed [`Handle`]s the store holds `&'static mut` to.
+    handles: Vec<*mut Handle>,
+    wasi: WasiModule,
+    bench: ImportObject<Rc<Cell<Marks>>>,
+    arena: ImportObject<()>,
+    marks: Rc<Cell<Marks>>,
+    marked: bool,
+    budget: Option<Duration>,
+    /// The memory cap in pages, if there is one.
+    page_cap: Option<u32>,
+    stdin: Vec<u8>,
+}
+
+impl Drop for WasmEdgeInstance {
+    fn drop(&mut self) {
+        self.live = None;
+        for handle in self.handles.drain(..) {
+            // SAFETY: boxed in `instantiate`; the store that borrowed it is gone.
+            drop(unsafe { Box::from_raw(handle) });
+        }
+    }
+}
+
+/// What the guest wrote, without WasmEdge's log lines, and those lines.
+struct Output {
+    stdout: Vec<u8>,
+    stderr: Vec<u8>,
+    log: Vec<String>,
+}
+
+/// Runs `body` with fds 0, 1 and 2 on temp files (stdin holding `stdin`) and
+/// WasmEdge's error log on; the swap is outside whatever `body` times.
+fn captured<R>(stdin: &[u8], body: impl FnOnce() -> R) -> Result<(R, Output), RunError> {
+    let io = |e: std::io::Error| RunError::Other(format!("cannot redirect the guest's stdio: {e}"));
+    let redirect = Redirect::begin(stdin).map_err(io)?;
+    let log = LogWindow::open();
+    let result = body();
+    drop(log);
+    let (stdout, stderr) = redirect.finish().map_err(io)?;
+    let (stdout, mut log) = stdio::split_log(stdout);
+    let (stderr, more) = stdio::split_log(stderr);
+    log.extend(more);
+    Ok((
+        result,
+        Output {
+            stdout,
+            stderr,
+            log,
+        },
+    ))
+}
+
+/// A copy of the handle `found` borrows (an exported function: one pointer
+/// to a function instance its module instance owns). It is never dropped, so
+/// never deletes what it points to; it is used only while the instance lives.
+fn handle<T>(found: &T) -> ManuallyDrop<T> {
+    // SAFETY: a bitwise copy of a handle that owns nothing it would free.
+    ManuallyDrop::new(unsafe { std::ptr::read(found) })
+}
+
+/// Calls `$func` with `$args` through `$store`'s executor, stopped at
+/// `$deadline` if there is one.
+macro_rules! invoke {
+    ($store:expr, $func:expr, $args:expr, $deadline:expr) => {
+        match $deadline {
+            None => $store.executor().call_func($func, $args),
+            Some(at) => match at
+                .checked_duration_since(Instant::now())
+                .filter(|left: &Duration| !left.is_zero())
+            {
+                // A zero timeout would disarm the timer, not fire it.
+                Some(left) => $store.executor().call_func_with_timeout($func, $args, left),
+                None => Err(Box::new(WasmEdgeError::ExecuteTimeout)),
+            },
+        }
+    };
+}
+
+/// Calls `$func` through `$store`'s executor if `$deadline` has not passed,
+/// with no timer: for the plugin loop, whose calls are too short and many for
+/// a timer each (a timer costs three syscalls and a signal mask save per call,
+/// which doubled the loop's time with the AOT compiler).
+macro_rules! invoke_unless_late {
+    ($store:expr, $func:expr, $args:expr, $deadline:expr) => {
+        match $deadline {
+            Some(at) if Instant::now() >= at => Err(Box::new(WasmEdgeError::ExecuteTimeout)),
+            _ => $store.executor().call_func($func, $args),
+        }
+    };
+}
+
+/// How a call ended: returned or called `proc_exit` (`Ok`: WasmEdge counts
+/// its `Terminated` as success, so the sdk returns `Ok` for both), or not.
+type Ended = WasmEdgeResult<()>;
+
+/// The error a guest call that called `proc_exit` with a non-zero code stands
+/// for; the WASI module holds the code. (A `proc_exit(0)` looks like a
+/// return: WasmEdge reports both alike and leaves the results unwritten.)
+fn exited(wasi: &WasiModule) -> WasmEdgeResult<()> {
+    match wasi.exit_code() {
+        0 => Ok(()),
+        _ => Err(Box::new(WasmEdgeError::Core(CoreError::Common(
+            CoreCommonError::Terminated,
+        )))),
+    }
+}
+
+impl WasmEdgeInstance {
+    /// The exit code of a call that ended, or the [`RunError`] its error is.
+    fn exit_code(&self, ended: Ended, output: &Output) -> Result<i32, RunError> {
+        match ended {
+            Ok(()) => Ok(self.wasi.exit_code() as i32),
+            Err(error) => match *error {
+                WasmEdgeError::Core(CoreError::Common(CoreCommonError::Terminated)) => {
+                    Ok(self.wasi.exit_code() as i32)
+                }
+                WasmEdgeError::ExecuteTimeout => {
+                    Err(RunError::TimeBudget(self.budget.unwrap_or_default()))
+                }
+                error => Err(RunError::Trap(trap_message(
+                    &error,
+                    &output.log,
+                    self.memory_refused(output),
+                ))),
+            },
+        }
+    }
+
+    /// The least size the cap refuses, when WasmEdge logged refusing a grow:
+    /// its log does not say how much the guest asked for.
+    fn memory_refused(&self, output: &Output) -> Option<u64> {
+        let refused = output.log.iter().any(|line| line.contains(GROW_REFUSED));
+        self.page_cap
+            .filter(|_| refused)
+            .map(|pages| (u64::from(pages) + 1) * PAGE)
+    }
+
+    fn outcome(
+        &self,
+        exit_code: i32,
+        region: TimedRegion,
+        execute: Duration,
+        output: Output,
+    ) -> RunOutcome {
+        RunOutcome {
+            exit_code,
+            memory_refused: self.memory_refused(&output),
+            stdout: output.stdout,
+            stderr: output.stderr,
+            execute,
+            region,
+            peak_rss_bytes: None,
+        }
+    }
+}
+
+impl Instance for WasmEdgeInstance {
+    fn run(&mut self) -> Result<RunOutcome, RunError> {
+        self.marks.set(Marks::default());
+        let budget = self.budget;
+        let live = self.live.as_mut().expect("instantiated");
+        let mut start = handle(
+            &*live
+                .instance
+                .get_func("_start")
+                .map_err(no_export("_start"))?,
+        );
+        let mut whole = Duration::ZERO;
+        let (ended, output) = captured(&self.stdin, || {
+            let deadline = budget.map(|budget| Instant::now() + budget);
+            let begin = Instant::now();
+            let ended = invoke!(live.store, &mut start, [], deadline);
+            whole = begin.elapsed();
+            ended.map(drop)
+        })?;
+        let exit_code = self.exit_code(ended, &output)?;
+        let marks = self.marks.get();
+        let (region, execute) = match (self.marked, marks.start, marks.end) {
+            (true, Some(s), Some(e)) if e >= s => (TimedRegion::Markers, e - s),
+            // A marked module that exited before reaching `bench.end` is timed
+            // whole, and the result says so.
+            _ => (TimedRegion::WholeStart, whole),
+        };
+        Ok(self.outcome(exit_code, region, execute, output))
+    }
+
+    fn call_plugin(&mut self, plugin: &PluginCalls) -> Result<RunOutcome, RunError> {
+        let budget = self.budget;
+        let wasi = &self.wasi;
+        let live = self.live.as_mut().expect("instantiated");
+        let export = |name: &str| {
+            live.instance
+                .get_func(name)
+                .map(|found| handle(&*found))
+                .map_err(no_export(name))
+        };
+        let initialize = export("_initialize").ok();
+        let mut input_buffer = export("input_buffer")?;
+        let mut process = export("process")?;
+        let mut output_buffer = export("output_buffer")?;
+        let mut finish = export("finish")?;
+        let memory = live
+            .instance
+            .get_memory_ref("memory")
+            .map_err(|_| RunError::Instantiate("no exported `memory`".into()))?;
+        let store = &mut live.store;
+        let mut elapsed = None;
+        let (phase, output) = captured(&self.stdin, || {
+            if let Some(mut initialize) = initialize {
+                let deadline = budget.map(|budget| Instant::now() + budget);
+                let ended =
+                    invoke!(store, &mut initialize, [], deadline).and_then(|_| exited(wasi));
+                if ended.is_err() {
+                    return Phase::Initialize(ended);
+                }
+            }
+            let deadline = budget.map(|budget| Instant::now() + budget);
+            let mut calls = || -> Ended {
+                let mut data = plugin.input.clone();
+                let begin = Instant::now();
+                for _ in 0..plugin.calls {
+                    let len = i32::try_from(data.len()).map_err(|_| operation("input too long"))?;
+                    let args = [WasmValue::from_i32(len)];
+                    let at = first(
+                        invoke_unless_late!(store, &mut input_buffer, args, deadline)?,
+                        wasi,
+                    )?;
+                    if !data.is_empty() {
+                        memory
+                            .mut_slice::<u8>(offset(at)?, data.len())
+                            .ok_or_else(|| operation("input_buffer() is out of bounds"))?
+                            .copy_from_slice(&data);
+                    }
+                    let produced = first(
+                        invoke_unless_late!(store, &mut process, args, deadline)?,
+                        wasi,
+                    )?;
+                    let from = first(
+                        invoke_unless_late!(store, &mut output_buffer, [], deadline)?,
+                        wasi,
+                    )?;
+                    let produced = offset(produced)?;
+                    data.clear();
+                    if produced > 0 {
+                        let bytes = memory
+                            .slice::<u8>(offset(from)?, produced)
+                            .ok_or_else(|| operation("output_buffer() is out of bounds"))?;
+                        data.extend_from_slice(bytes);
+                    }
+                }
+                elapsed = Some(begin.elapsed());
+                invoke!(store, &mut finish, [], deadline).map(drop)
+            };
+            Phase::Calls(calls())
+        })?;
+        let ended = match phase {
+            Phase::Initialize(ended) => {
+                let exit_code = self.exit_code(ended, &output)?;
+                return Err(RunError::Trap(format!(
+                    "`_initialize` exited with code {exit_code}"
+                )));
+            }
+            Phase::Calls(ended) => ended,
+        };
+        let exit_code = self.exit_code(ended, &output)?;
+        // A `proc_exit` inside the loop ends it early: that is no measurement
+        // of the loop.
+        let execute = elapsed.ok_or_else(|| {
+            RunError::Trap(format!(
+                "the plugin exited with code {exit_code} during the calls"
+            ))
+        })?;
+        Ok(self.outcome(exit_code, TimedRegion::PluginCalls, execute, output))
+    }
+}
+
+/// Where a plugin run stopped.
+enum Phase {
+    /// `_initialize` failed or exited with a non-zero code.
+    Initialize(Ended),
+    /// The calls and `finish` ran, to this end.
+    Calls(Ended),
+}
+
+fn operation(message: &str) -> Box<WasmEdgeError> {
+    Box::new(WasmEdgeError::Operation(message.into()))
+}
+
+/// The i32 a plugin export returned, unless it called `proc_exit`.
+fn first(results: Vec<WasmValue>, wasi: &WasiModule) -> WasmEdgeResult<i32> {
+    exited(wasi)?;
+    results
+        .first()
+        .map(WasmValue::to_i32)
+        .ok_or_else(|| operation("the export returned no value"))
+}
+
+/// A guest pointer or length as a host offset; negative ones are guest bugs.
+fn offset(value: i32) -> WasmEdgeResult<usize> {
+    usize::try_from(value).map_err(|_| operation(&format!("negative offset {value}")))
+}
+
+fn no_export(name: &str) -> impl Fn(Box<WasmEdgeError>) -> RunError + '_ {
+    move |e| RunError::Instantiate(format!("no usable `{name}` export: {e}"))
+}
+
+fn trap_message(error: &WasmEdgeError, log: &[String], refused: Option<u64>) -> String {
+    let mut message = error.to_string();
+    // WasmEdge logs the function a trap happened in.
+    let function = log.iter().find_map(|line| {
+        let (_, name) = line.split_once("When executing function name: ")?;
+        Some(name.trim().trim_matches('"').to_string())
+    });
+    if let Some(name) = function.filter(|n| !n.is_empty()) {
+        message.push_str(&format!(" in `{name}`"));
+    }
+    // The interpreter logs where in the code section it trapped.
+    let at = log.iter().find_map(|line| {
+        let (_, offset) = line.split_once("Bytecode offset: ")?;
+        Some(offset.trim().to_string())
+    });
+    if let Some(offset) = at {
+        message.push_str(&format!(" at bytecode offset {offset}"));
+    }
+    if let Some(bytes) = refused {
+        message.push_str(&format!(
+            " (after growth to {bytes} bytes or more was refused by the memory cap)"
+        ));
+    }
+    message
+}
+
+/// The configuration of `mode`, with a memory cap in pages if given.
+fn config(mode: Mode, max_pages: Option<u32>) -> Result<Config, RunError> {
+    let common = CommonConfigOptions::default().interpreter_mode(mode == Mode::Interpreter);
+    let compiler = CompilerConfigOptions::default()
+        .out_format(CompilerOutputFormat::Native)
+        .optimization_level(CompilerOptimizationLevel::O3)
+        .generic_binary(false)
+        .interruptible(false);
+    let mut builder = ConfigBuilder::new(common).with_compiler_config(compiler);
+    if let Some(pages) = max_pages {
+        builder =
+            builder.with_runtime_config(RuntimeConfigOptions::default().max_memory_pages(pages));
+    }
+    builder.build().map_err(other)
+}
+
+/// The CPUs the calling thread may run on (its affinity mask).
+fn usable_cpus() -> Vec<usize> {
+    // SAFETY: an all-zero cpu_set_t is an empty set; sched_getaffinity fills
+    // at most its size.
+    let mut mask: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+    if unsafe { libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut mask) } != 0
+    {
+        return vec![0];
+    }
+    (0..libc::CPU_SETSIZE as usize)
+        // SAFETY: `cpu` is below CPU_SETSIZE.
+        .filter(|&cpu| unsafe { libc::CPU_ISSET(cpu, &mask) })
+        .collect()
+}
+
+/// Runs `body` with the calling thread allowed only `n` of its CPUs (all of
+/// them if it has no more), then gives them back. WasmEdge's AOT compiler
+/// compiles on a pool of as many threads as the compiling thread has CPUs
+/// (LLVM counts the affinity mask), and has no setting of its own.
+fn with_cpus<R>(n: usize, body: impl FnOnce() -> R) -> R {
+    struct Restore(libc::cpu_set_t);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            // SAFETY: sets this thread's affinity back to the mask it had.
+            unsafe {
+                libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &self.0);
+            }
+        }
+    }
+    let cpus = usable_cpus();
+    if n == 0 || n >= cpus.len() {
+        return body();
+    }
+    // SAFETY: as in `usable_cpus`; every index is below CPU_SETSIZE.
+    let (mut all, mut narrow): (libc::cpu_set_t, libc::cpu_set_t) =
+        unsafe { (std::mem::zeroed(), std::mem::zeroed()) };
+    for (i, &cpu) in cpus.iter().enumerate() {
+        unsafe {
+            libc::CPU_SET(cpu, &mut all);
+            if i < n {
+                libc::CPU_SET(cpu, &mut narrow);
+            }
+        }
+    }
+    let size = std::mem::size_of::<libc::cpu_set_t>();
+    // SAFETY: narrows this thread's affinity to CPUs it already had.
+    let _restore =
+        (unsafe { libc::sched_setaffinity(0, size, &narrow) } == 0).then_some(Restore(all));
+    body()
+}
+
+fn temp_dir() -> Result<tempfile::TempDir, RunError> {
+    tempfile::tempdir().map_err(|e| RunError::Other(format!("cannot create a temp dir: {e}")))
+}
+
+/// How many runs have WasmEdge's log on. WasmEdge logs through spdlog to the
+/// process's stdout and stderr, which outside runs are the harness's own; so
+/// the log is off except while a guest runs, when it goes to the captured
+/// stdio and is taken out of it (it says when the memory cap refused a grow).
+static LOGGING_RUNS: Mutex<usize> = Mutex::new(0);
+
+fn quiet_log() {
+    let runs = LOGGING_RUNS.lock().unwrap_or_else(|e| e.into_inner());
+    if *runs == 0 {
+        LogManager::log_off();
+    }
+}
+
+/// WasmEdge's error log on while it lives.
+struct LogWindow;
+
+impl LogWindow {
+    fn open() -> LogWindow {
+        let mut runs = LOGGING_RUNS.lock().unwrap_or_else(|e| e.into_inner());
+        if *runs == 0 {
+            LogManager::log_error_info();
+        }
+        *runs += 1;
+        LogWindow
+    }
+}
+
+impl Drop for LogWindow {
+    fn drop(&mut self) {
+        let mut runs = LOGGING_RUNS.lock().unwrap_or_else(|e| e.into_inner());
+        *runs -= 1;
+        if *runs == 0 {
+            LogManager::log_off();
+        }
+    }
+}
+
+#[derive(Default, Clone, Copy)]
+struct Marks {
+    start: Option<Instant>,
+    end: Option<Instant>,
+}
+
+type HostResult = Result<Vec<WasmValue>, CoreError>;
+
+fn bench_start(
+    marks: &mut Rc<Cell<Marks>>,
+    _: &mut wasmedge_sdk::Instance,
+    _: &mut CallingFrame,
+    _: Vec<WasmValue>,
+) -> HostResult {
+    marks.set(Marks {
+        start: Some(Instant::now()),
+        ..marks.get()
+    });
+    Ok(Vec::new())
+}
+
+fn bench_end(
+    marks: &mut Rc<Cell<Marks>>,
+    _: &mut wasmedge_sdk::Instance,
+    _: &mut CallingFrame,
+    _: Vec<WasmValue>,
+) -> HostResult {
+    marks.set(Marks {
+        end: Some(Instant::now()),
+        ..marks.get()
+    });
+    Ok(Vec::new())
+}
+
+/// `arena.echo(ptr, len) -> len`: the host side of a plugin call. It copies
+/// the bytes out of the caller's `memory` and back in, as a host function that
+/// reads and answers a request would; -1 when they are not in memory.
+fn echo(
+    _: &mut (),
+    caller: &mut wasmedge_sdk::Instance,
+    _: &mut CallingFrame,
+    args: Vec<WasmValue>,
+) -> HostResult {
+    let mut echoed = || -> Option<i32> {
+        let ptr = u32::try_from(args.first()?.to_i32()).ok()?;
+        let len = args.get(1)?.to_i32();
+        let n = u32::try_from(len).ok()?;
+        let mut memory = caller.get_memory_mut("memory").ok()?;
+        let bytes = memory.get_data(ptr, n).ok()?;
+        memory.set_data(&bytes, ptr).ok()?;
+        Some(len)
+    };
+    Ok(vec![WasmValue::from_i32(echoed().unwrap_or(-1))])
+}
+
+fn invalid(error: Box<WasmEdgeError>) -> RunError {
+    RunError::InvalidModule(error.to_string())
+}
+
+fn instantiate(error: Box<WasmEdgeError>) -> RunError {
+    RunError::Instantiate(error.to_string())
+}
+
+fn unshare(error: std::io::Error) -> RunError {
+    RunError::Other(format!("cannot give the thread its own fd table: {error}"))
+}
+
+fn other(error: impl std::fmt::Display) -> RunError {
+    RunError::Other(error.to_string())
+}

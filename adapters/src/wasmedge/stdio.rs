@@ -1,0 +1,262 @@
+//! WasmEdge's built-in WASI has no virtual stdio: the guest reads fd 0 and
+//! writes fds 1 and 2 of the process itself, and WasmEdge's own log (spdlog)
+//! writes there too. So around each run the adapter points those fds at temp
+//! files, and afterwards takes WasmEdge's log lines back out of what the guest
+//! wrote.
+//!
+//! The fds are swapped in a file descriptor table private to the calling
+//! thread (`unshare(CLONE_FILES)`), so no other thread of the process (the
+//! harness's own output, other tests of a parallel `cargo test`) writes into a
+//! guest's stdout or loses its own output while a guest runs.
+
+use std::cell::Cell;
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+
+thread_local! {
+    static PRIVATE_TABLE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Gives the calling thread a file descriptor table of its own, a copy of the
+/// process's, once per thread. Every fd WasmEdge opens for this thread's
+/// instances (preopens, guest files) and the stdio swap then stay in it. The
+/// fds open now stay open in both tables; threads this thread spawns later
+/// share its table.
+pub(super) fn private_fd_table() -> io::Result<()> {
+    PRIVATE_TABLE.with(|private| {
+        if !private.get() {
+            // SAFETY: unshare(CLONE_FILES) only gives this thread a copy of
+            // the fd table; every fd number stays valid in it.
+            if unsafe { libc::unshare(libc::CLONE_FILES) } != 0 {
+                return Err(io::Error::last_os_error());
+            }
+            private.set(true);
+        }
+        Ok(())
+    })
+}
+
+/// fds 0, 1 and 2 of this thread pointed at temp files: stdin holding the
+/// guest's input, stdout and stderr empty. Dropping it puts the originals back.
+pub(super) struct Redirect {
+    /// The original fds 0, 1, 2 (`None`: that fd was closed).
+    saved: [Option<OwnedFd>; 3],
+    stdout: File,
+    stderr: File,
+    restored: bool,
+}
+
+impl Redirect {
+    /// Swaps the fds; call it on a thread that has [`private_fd_table`].
+    pub(super) fn begin(stdin: &[u8]) -> io::Result<Redirect> {
+        let mut input = tempfile::tempfile()?;
+        input.write_all(stdin)?;
+        input.seek(SeekFrom::Start(0))?;
+        let stdout = tempfile::tempfile()?;
+        let stderr = tempfile::tempfile()?;
+        flush_all();
+        let redirect = Redirect {
+            saved: [save(0)?, save(1)?, save(2)?],
+            stdout,
+            stderr,
+            restored: false,
+        };
+        // From here on, dropping `redirect` restores whatever was swapped.
+        for (fd, file) in [(0, &input), (1, &redirect.stdout), (2, &redirect.stderr)] {
+            dup2(file.as_raw_fd(), fd)?;
+        }
+        // fd 0 keeps the input open; the swap holds the other two.
+        drop(input);
+        Ok(redirect)
+    }
+
+    /// Puts the original fds back and returns what the run wrote to stdout
+    /// and stderr.
+    pub(super) fn finish(mut self) -> io::Result<(Vec<u8>, Vec<u8>)> {
+        self.restore()?;
+        Ok((read_all(&mut self.stdout)?, read_all(&mut self.stderr)?))
+    }
+
+    fn restore(&mut self) -> io::Result<()> {
+        if self.restored {
+            return Ok(());
+        }
+        self.restored = true;
+        flush_all();
+        let mut result = Ok(());
+        for (fd, saved) in self.saved.iter_mut().enumerate() {
+            let fd = fd as RawFd;
+            let restored = match saved.take() {
+                Some(original) => dup2(original.as_raw_fd(), fd),
+                // SAFETY: closing an fd this thread's table holds; it was
+                // closed before the swap too.
+                None => match unsafe { libc::close(fd) } {
+                    0 => Ok(()),
+                    _ => Err(io::Error::last_os_error()),
+                },
+            };
+            result = result.and(restored);
+        }
+        result
+    }
+}
+
+impl Drop for Redirect {
+    fn drop(&mut self) {
+        let _ = self.restore();
+    }
+}
+
+/// A close-on-exec copy of `fd`, above the stdio fds; `None` if it is closed.
+fn save(fd: RawFd) -> io::Result<Option<OwnedFd>> {
+    // SAFETY: F_DUPFD_CLOEXEC makes a new fd; nothing else owns it.
+    match unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 3) } {
+        -1 => match io::Error::last_os_error() {
+            e if e.raw_os_error() == Some(libc::EBADF) => Ok(None),
+            e => Err(e),
+        },
+        // SAFETY: `copy` is a fresh fd owned by nothing else.
+        copy => Ok(Some(unsafe { OwnedFd::from_raw_fd(copy) })),
+    }
+}
+
+fn dup2(from: RawFd, to: RawFd) -> io::Result<()> {
+    loop {
+        // SAFETY: both are fds of this thread's table; dup2 replaces `to`.
+        if unsafe { libc::dup2(from, to) } != -1 {
+            return Ok(());
+        }
+        let error = io::Error::last_os_error();
+        if error.kind() != io::ErrorKind::Interrupted {
+            return Err(error);
+        }
+    }
+}
+
+/// Flushes what Rust and C stdio buffered for the fds about to be swapped
+/// (WasmEdge's log writes through C stdio).
+fn flush_all() {
+    let _ = io::stdout().flush();
+    let _ = io::stderr().flush();
+    // SAFETY: fflush(NULL) flushes every open C stdio output stream.
+    unsafe {
+        libc::fflush(std::ptr::null_mut());
+    }
+}
+
+fn read_all(file: &mut File) -> io::Result<Vec<u8>> {
+    file.seek(SeekFrom::Start(0))?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Takes the lines WasmEdge logged (spdlog's default format,
+/// `[2025-01-31 12:00:00.000] [error] message`, possibly with colour codes)
+/// out of a captured stream: returns the guest's own bytes and the messages.
+pub(super) fn split_log(captured: Vec<u8>) -> (Vec<u8>, Vec<String>) {
+    let mut guest = Vec::with_capacity(captured.len());
+    let mut log = Vec::new();
+    let mut rest = captured.as_slice();
+    while let Some(at) = rest.iter().position(|&b| b == b'[') {
+        match log_line(&rest[at..]) {
+            Some((message, len)) => {
+                guest.extend_from_slice(&rest[..at]);
+                log.push(message);
+                rest = &rest[at + len..];
+            }
+            None => {
+                guest.extend_from_slice(&rest[..=at]);
+                rest = &rest[at + 1..];
+            }
+        }
+    }
+    guest.extend_from_slice(rest);
+    if log.is_empty() {
+        // Nothing taken out: hand back the very buffer.
+        return (captured, log);
+    }
+    (guest, log)
+}
+
+/// A log line at the start of `bytes`: its message and its length with the
+/// newline.
+fn log_line(bytes: &[u8]) -> Option<(String, usize)> {
+    // `[YYYY-MM-DD HH:MM:SS.mmm] [`
+    const STAMP: &[u8] = b"[0000-00-00 00:00:00.000] [";
+    if bytes.len() < STAMP.len() {
+        return None;
+    }
+    let stamp_matches = STAMP.iter().zip(bytes).all(|(&pattern, &b)| match pattern {
+        b'0' => b.is_ascii_digit(),
+        other => other == b,
+    });
+    if !stamp_matches {
+        return None;
+    }
+    let end = bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |n| n + 1);
+    let line = strip_colours(&bytes[STAMP.len()..end]);
+    let (level, message) = line.split_once("] ")?;
+    const LEVELS: [&str; 7] = [
+        "trace", "debug", "info", "warning", "error", "critical", "off",
+    ];
+    if !LEVELS.contains(&level) {
+        return None;
+    }
+    Some((message.trim_end().to_string(), end))
+}
+
+/// The text without ANSI colour sequences (`ESC [ ... m`).
+fn strip_colours(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_lines_are_taken_out_of_guest_output() {
+        let captured = b"guest line\n[2025-01-31 12:00:00.123] [error] Memory grow page failed\n\
+                         partial[2025-01-31 12:00:00.124] [\x1b[31m\x1b[1merror\x1b[m] execution failed: unreachable, Code: 0x89\n\
+                         [not a log] [error] x\n"
+            .to_vec();
+        let (guest, log) = split_log(captured);
+        assert_eq!(
+            String::from_utf8(guest).unwrap(),
+            "guest line\npartial[not a log] [error] x\n"
+        );
+        assert_eq!(
+            log,
+            [
+                "Memory grow page failed",
+                "execution failed: unreachable, Code: 0x89"
+            ]
+        );
+    }
+
+    #[test]
+    fn output_without_log_lines_is_untouched() {
+        let captured = b"[1] [2]\n[2025-01-31] plain\n".to_vec();
+        let (guest, log) = split_log(captured.clone());
+        assert_eq!((guest, log.len()), (captured, 0));
+    }
+}

@@ -1,0 +1,591 @@
+use std::collections::BTreeMap;
+use std::num::NonZero;
+use std::ptr::NonNull;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use wasmer::sys::vm::{
+    LinearMemory, MemoryError, MemoryStyle, TableStyle, VMMemory, VMMemoryDefinition, VMTable,
+    VMTableDefinition,
+};
+use wasmer::sys::{BaseTunables, NativeEngineExt, Tunables};
+use wasmer::{
+    Engine, Function, FunctionEnv, FunctionEnvMut, Imports, Memory, MemoryType, Pages,
+    RuntimeError, Store, TableType, TypedFunction,
+};
+use wasmer_wasix::virtual_fs::{self, Pipe};
+use wasmer_wasix::{WasiEnv, WasiError, WasiFunctionEnv};
+
+use super::Compiler;
+use crate::watchdog::Watchdog;
+use crate::{
+    Capability, Instance, Module, PluginCalls, RunError, RunOutcome, Runtime, RuntimeInfo,
+    TimedRegion, WasiSpec, registry,
+};
+
+pub(super) struct Wasmer {
+    compiler: Compiler,
+    engine: Engine,
+    threads: NonZero<usize>,
+    /// The memory cap of the instance being made; the engine's tunables read it.
+    cap: Arc<Mutex<Option<MemoryCap>>>,
+    /// `wasmer-wasix` does its file and pipe I/O on tokio.
+    tokio: Arc<tokio::runtime::Runtime>,
+    /// The store being run, for the watchdog to interrupt.
+    running: Arc<Mutex<Option<wasmer::Interrupter>>>,
+    watchdog: Arc<Watchdog>,
+}
+
+impl Wasmer {
+    pub(super) fn boxed(compiler: Compiler) -> Result<Box<dyn Runtime>, RunError> {
+        let threads = crate::compile_threads();
+        let config: Box<dyn wasmer::sys::CompilerConfig> = match compiler {
+            Compiler::Cranelift => {
+                let mut c = wasmer::sys::Cranelift::new();
+                c.opt_level(wasmer::sys::CraneliftOptLevel::Speed)
+                    .num_threads(threads);
+                Box::new(c)
+            }
+            Compiler::Singlepass => {
+                let mut c = wasmer::sys::Singlepass::new();
+                c.num_threads(threads);
+                Box::new(c)
+            }
+            Compiler::Llvm => llvm(threads)?,
+        };
+        let mut engine = <Engine as NativeEngineExt>::new(
+            config,
+            wasmer::sys::Target::default(),
+            wasmer::sys::Features::default(),
+        );
+        let cap = Arc::new(Mutex::new(None));
+        engine.set_tunables(CapTunables { cap: cap.clone() });
+        let tokio = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .map_err(|e| RunError::Other(format!("cannot start tokio: {e}")))?;
+        let running: Arc<Mutex<Option<wasmer::Interrupter>>> = Arc::new(Mutex::new(None));
+        let watchdog = Arc::new(Watchdog::new({
+            let running = running.clone();
+            move || {
+                if let Some(interrupter) = &*running.lock().expect("not poisoned") {
+                    interrupter.interrupt();
+                }
+            }
+        }));
+        Ok(Box::new(Wasmer {
+            compiler,
+            engine,
+            threads,
+            cap,
+            tokio: Arc::new(tokio),
+            running,
+            watchdog,
+        }))
+    }
+
+    fn module(&self, module: wasmer::Module) -> Box<dyn Module> {
+        let marked = module.imports().any(|i| i.module() == "bench");
+        Box::new(WasmerModule {
+            module,
+            marked,
+            engine: self.engine.clone(),
+            cap: self.cap.clone(),
+            tokio: self.tokio.clone(),
+            running: self.running.clone(),
+            watchdog: self.watchdog.clone(),
+        })
+    }
+}
+
+#[cfg(feature = "wasmer-llvm")]
+fn llvm(threads: NonZero<usize>) -> Result<Box<dyn wasmer::sys::CompilerConfig>, RunError> {
+    let mut c = wasmer::sys::LLVM::new();
+    c.opt_level(wasmer::sys::LLVMOptLevel::Aggressive)
+        .num_threads(threads);
+    Ok(Box::new(c))
+}
+
+#[cfg(not(feature = "wasmer-llvm"))]
+fn llvm(_: NonZero<usize>) -> Result<Box<dyn wasmer::sys::CompilerConfig>, RunError> {
+    unreachable!("wasmer-llvm has no factory without its feature")
+}
+
+impl Runtime for Wasmer {
+    fn info(&self) -> RuntimeInfo {
+        let opt_level = match self.compiler {
+            Compiler::Cranelift => "speed",
+            Compiler::Singlepass => "none (single pass)",
+            Compiler::Llvm => "aggressive (O3)",
+        };
+        let settings = BTreeMap::from([
+            (
+                "compiler".into(),
+                format!("{:?}", self.compiler).to_lowercase(),
+            ),
+            ("opt_level".into(), opt_level.into()),
+            ("compile_threads".into(), self.threads.to_string()),
+            ("memory_style".into(), "static (BaseTunables)".into()),
+            (
+                "interruption".into(),
+                "experimental-host-interrupt (SIGUSR1 to the running thread)".into(),
+            ),
+            (
+                "proposals".into(),
+                "wasmer defaults (simd, bulk-memory, ...)".into(),
+            ),
+            ("wasi".into(), "wasmer-wasix preview1, host fs".into()),
+        ]);
+        let mut info = registry::info(self.compiler.id(), settings);
+        info.unsupported.insert(
+            Capability::ReadOnlyPreopens,
+            "not enforced by wasmer-wasix: a guest can still create files in a directory granted \
+             without write access (writing to them fails)"
+                .into(),
+        );
+        info
+    }
+
+    fn compile(&self, wasm: &[u8]) -> Result<Box<dyn Module>, RunError> {
+        let module = wasmer::Module::from_binary(&self.engine, wasm)
+            .map_err(|e| RunError::InvalidModule(e.to_string()))?;
+        Ok(self.module(module))
+    }
+
+    fn precompile(&self, wasm: &[u8]) -> Result<Option<Vec<u8>>, RunError> {
+        let module = wasmer::Module::from_binary(&self.engine, wasm)
+            .map_err(|e| RunError::InvalidModule(e.to_string()))?;
+        module
+            .serialize()
+            .map(|bytes| Some(bytes.to_vec()))
+            .map_err(|e| RunError::Other(format!("cannot serialise: {e}")))
+    }
+
+    fn load_precompiled(&self, artifact: &[u8]) -> Result<Box<dyn Module>, RunError> {
+        // SAFETY: loading runs no code but trusts the artifact to come from
+        // `precompile` with this engine; Wasmer checks its header and version.
+        let module = unsafe { wasmer::Module::deserialize(&self.engine, artifact.to_vec()) }
+            .map_err(|e| RunError::InvalidModule(e.to_string()))?;
+        Ok(self.module(module))
+    }
+}
+
+struct WasmerModule {
+    module: wasmer::Module,
+    marked: bool,
+    engine: Engine,
+    cap: Arc<Mutex<Option<MemoryCap>>>,
+    tokio: Arc<tokio::runtime::Runtime>,
+    running: Arc<Mutex<Option<wasmer::Interrupter>>>,
+    watchdog: Arc<Watchdog>,
+}
+
+impl Module for WasmerModule {
+    fn instantiate(&self, wasi: &WasiSpec) -> Result<Box<dyn Instance>, RunError> {
+        let _tokio = self.tokio.enter();
+        let instantiate = |e: &dyn std::fmt::Display| RunError::Instantiate(e.to_string());
+        let stdout = Pipe::channel();
+        let stderr = Pipe::channel();
+        // The guest reads the bytes, then end of file: the writing end is closed.
+        let (mut stdin_tx, stdin) = Pipe::channel();
+        std::io::Write::write_all(&mut stdin_tx, &wasi.stdin).map_err(|e| instantiate(&e))?;
+        stdin_tx.close();
+        let host = virtual_fs::host_fs::FileSystem::new(self.tokio.handle().clone(), "/")
+            .map_err(|e| instantiate(&e))?;
+        let mut builder = WasiEnv::builder(wasi.args.first().cloned().unwrap_or_default())
+            .args(wasi.args.iter().skip(1))
+            .envs(wasi.env.iter().cloned())
+            .stdin(Box::new(stdin))
+            .stdout(Box::new(stdout.0))
+            .stderr(Box::new(stderr.0))
+            .fs(Arc::new(host) as Arc<dyn virtual_fs::FileSystem + Send + Sync>)
+            .engine(self.engine.clone());
+        for preopen in &wasi.preopens {
+            let writable = !preopen.read_only;
+            builder = builder
+                .preopen_build(|p| {
+                    p.directory(&preopen.host)
+                        .alias(&preopen.guest)
+                        .read(true)
+                        .write(writable)
+                        .create(writable)
+                })
+                .map_err(|e| {
+                    RunError::Instantiate(format!("cannot preopen {}: {e}", preopen.host.display()))
+                })?;
+        }
+        let mut store = Store::new(self.engine.clone());
+        let mut env = builder.finalize(&mut store).map_err(|e| instantiate(&e))?;
+        let mut imports = env
+            .import_object(&mut store, &self.module)
+            .unwrap_or_else(|_| Imports::new());
+        let host = FunctionEnv::new(&mut store, Host::default());
+        host_imports(&mut store, &host, &mut imports);
+
+        let refused = Arc::new(Mutex::new(None));
+        *self.cap.lock().expect("not poisoned") = Some(MemoryCap {
+            bytes: wasi.limits.max_memory_bytes,
+            refused: refused.clone(),
+        });
+        let instance = wasmer::Instance::new(&mut store, &self.module, &imports);
+        *self.cap.lock().expect("not poisoned") = None;
+        let instance = instance.map_err(|e| instantiate(&e))?;
+        let memory = instance.exports.get_memory("memory").ok().cloned();
+        host.as_mut(&mut store).memory = memory.clone();
+        if memory.is_some() {
+            env.initialize(&mut store, instance.clone())
+                .map_err(|e| instantiate(&e))?;
+        }
+        Ok(Box::new(WasmerInstance {
+            store,
+            instance,
+            env,
+            host,
+            memory,
+            marked: self.marked,
+            budget: wasi.limits.time_budget,
+            refused,
+            stdout: stdout.1,
+            stderr: stderr.1,
+            tokio: self.tokio.clone(),
+            running: self.running.clone(),
+            watchdog: self.watchdog.clone(),
+        }))
+    }
+}
+
+fn host_imports(store: &mut Store, host: &FunctionEnv<Host>, imports: &mut Imports) {
+    let start = Function::new_typed_with_env(store, host, |mut env: FunctionEnvMut<Host>| {
+        env.data_mut().start = Some(Instant::now());
+    });
+    let end = Function::new_typed_with_env(store, host, |mut env: FunctionEnvMut<Host>| {
+        env.data_mut().end = Some(Instant::now());
+    });
+    let echo = Function::new_typed_with_env(store, host, echo);
+    imports.define("bench", "start", start);
+    imports.define("bench", "end", end);
+    imports.define("arena", "echo", echo);
+}
+
+/// `arena.echo(ptr, len) -> len`: copies the bytes out of the guest and back
+/// in, as the Wasmtime host does; -1 when they are not in memory.
+fn echo(mut env: FunctionEnvMut<Host>, ptr: i32, len: i32) -> i32 {
+    let (data, store) = env.data_and_store_mut();
+    let Some(memory) = &data.memory else {
+        return -1;
+    };
+    let (Ok(at), Ok(n)) = (u64::try_from(ptr), usize::try_from(len)) else {
+        return -1;
+    };
+    let view = memory.view(&store);
+    let mut bytes = vec![0; n];
+    if view.read(at, &mut bytes).is_err() || view.write(at, &bytes).is_err() {
+        return -1;
+    }
+    len
+}
+
+#[derive(Default)]
+struct Host {
+    memory: Option<Memory>,
+    start: Option<Instant>,
+    end: Option<Instant>,
+}
+
+struct WasmerInstance {
+    store: Store,
+    instance: wasmer::Instance,
+    env: WasiFunctionEnv,
+    host: FunctionEnv<Host>,
+    memory: Option<Memory>,
+    marked: bool,
+    budget: Option<Duration>,
+    refused: Arc<Mutex<Option<u64>>>,
+    stdout: Pipe,
+    stderr: Pipe,
+    tokio: Arc<tokio::runtime::Runtime>,
+    running: Arc<Mutex<Option<wasmer::Interrupter>>>,
+    watchdog: Arc<Watchdog>,
+}
+
+impl WasmerInstance {
+    fn func<P, R>(&self, name: &str) -> Result<TypedFunction<P, R>, RunError>
+    where
+        P: wasmer::WasmTypeList,
+        R: wasmer::WasmTypeList,
+    {
+        self.instance
+            .exports
+            .get_typed_function(&self.store, name)
+            .map_err(|e| RunError::Instantiate(format!("no usable `{name}` export: {e}")))
+    }
+
+    /// Runs `body` under the time budget and turns its error into an exit
+    /// code (`proc_exit`) or the [`RunError`] it stands for.
+    fn guarded(
+        &mut self,
+        body: impl FnOnce(&mut Self) -> Result<(), RuntimeError>,
+    ) -> Result<i32, RunError> {
+        let _tokio = self.tokio.clone();
+        let _tokio = _tokio.enter();
+        {
+            let host = self.host.as_mut(&mut self.store);
+            host.start = None;
+            host.end = None;
+        }
+        *self.running.lock().expect("not poisoned") = Some(self.store.interrupter());
+        let watchdog = self.watchdog.clone();
+        let armed = self.budget.map(|budget| watchdog.arm(budget));
+        let result = body(self);
+        drop(armed);
+        *self.running.lock().expect("not poisoned") = None;
+        match result {
+            Ok(()) => Ok(0),
+            Err(error) => match error.downcast::<WasiError>() {
+                Ok(WasiError::Exit(code)) => Ok(code.raw()),
+                Ok(other) => Err(RunError::Trap(other.to_string())),
+                Err(error) => match (error.clone().to_trap(), self.budget) {
+                    (Some(wasmer::sys::vm::TrapCode::HostInterrupt), Some(budget)) => {
+                        Err(RunError::TimeBudget(budget))
+                    }
+                    _ => Err(RunError::Trap(self.trap_message(&error))),
+                },
+            },
+        }
+    }
+
+    fn trap_message(&self, error: &RuntimeError) -> String {
+        let mut message = error.message();
+        if let Some(name) = error.trace().iter().find_map(|f| f.function_name()) {
+            message.push_str(&format!(" in `{name}`"));
+        }
+        if let Some(bytes) = *self.refused.lock().expect("not poisoned") {
+            message.push_str(&format!(
+                " (after growth to {bytes} bytes was refused by the memory cap)"
+            ));
+        }
+        message
+    }
+
+    fn outcome(&mut self, exit_code: i32, region: TimedRegion, execute: Duration) -> RunOutcome {
+        self.env.on_exit(&mut self.store, None);
+        RunOutcome {
+            exit_code,
+            stdout: drain(&mut self.stdout),
+            stderr: drain(&mut self.stderr),
+            execute,
+            region,
+            memory_refused: *self.refused.lock().expect("not poisoned"),
+            peak_rss_bytes: None,
+        }
+    }
+}
+
+/// Everything the guest wrote to a pipe; its writing end is still open, so
+/// read what is buffered without waiting for end of file.
+fn drain(pipe: &mut Pipe) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut chunk = [0; 64 << 10];
+    while let Some(n @ 1..) = pipe.try_read(&mut chunk) {
+        out.extend_from_slice(&chunk[..n]);
+    }
+    out
+}
+
+impl Instance for WasmerInstance {
+    fn run(&mut self) -> Result<RunOutcome, RunError> {
+        let start = self.func::<(), ()>("_start")?;
+        let mut whole = Duration::ZERO;
+        let exit_code = self.guarded(|this| {
+            let begin = Instant::now();
+            let result = start.call(&mut this.store);
+            whole = begin.elapsed();
+            result
+        })?;
+        let host = self.host.as_ref(&self.store);
+        let (region, execute) = match (self.marked, host.start, host.end) {
+            (true, Some(s), Some(e)) if e >= s => (TimedRegion::Markers, e - s),
+            _ => (TimedRegion::WholeStart, whole),
+        };
+        Ok(self.outcome(exit_code, region, execute))
+    }
+
+    fn call_plugin(&mut self, plugin: &PluginCalls) -> Result<RunOutcome, RunError> {
+        if let Ok(initialize) = self.func::<(), ()>("_initialize") {
+            let exit_code = self.guarded(|this| initialize.call(&mut this.store))?;
+            if exit_code != 0 {
+                return Err(RunError::Trap(format!(
+                    "`_initialize` exited with code {exit_code}"
+                )));
+            }
+        }
+        let input_buffer = self.func::<i32, i32>("input_buffer")?;
+        let process = self.func::<i32, i32>("process")?;
+        let output_buffer = self.func::<(), i32>("output_buffer")?;
+        let finish = self.func::<(), ()>("finish")?;
+        let memory = self
+            .memory
+            .clone()
+            .ok_or_else(|| RunError::Instantiate("no exported `memory`".into()))?;
+        let mut elapsed = None;
+        let exit_code = self.guarded(|this| {
+            let mut data = plugin.input.clone();
+            let begin = Instant::now();
+            for _ in 0..plugin.calls {
+                let len = i32::try_from(data.len()).map_err(user)?;
+                let at = input_buffer.call(&mut this.store, len)?;
+                memory
+                    .view(&this.store)
+                    .write(offset(at)?, &data)
+                    .map_err(user)?;
+                let produced = process.call(&mut this.store, len)?;
+                let from = output_buffer.call(&mut this.store)?;
+                data.resize(usize::try_from(produced).map_err(user)?, 0);
+                memory
+                    .view(&this.store)
+                    .read(offset(from)?, &mut data)
+                    .map_err(user)?;
+            }
+            elapsed = Some(begin.elapsed());
+            finish.call(&mut this.store)
+        })?;
+        let execute = elapsed.ok_or_else(|| {
+            RunError::Trap(format!(
+                "the plugin exited with code {exit_code} during the calls"
+            ))
+        })?;
+        Ok(self.outcome(exit_code, TimedRegion::PluginCalls, execute))
+    }
+}
+
+fn user(error: impl std::error::Error + Send + Sync + 'static) -> RuntimeError {
+    RuntimeError::user(Box::new(error))
+}
+
+fn offset(value: i32) -> Result<u64, RuntimeError> {
+    u64::try_from(value).map_err(|_| RuntimeError::new(format!("negative offset {value}")))
+}
+
+/// The cap for the memories of the instance being made, and where they
+/// record a refused growth.
+#[derive(Clone)]
+struct MemoryCap {
+    bytes: Option<u64>,
+    refused: Arc<Mutex<Option<u64>>>,
+}
+
+/// Wasmer's own tunables, but every memory is wrapped in a [`CappedMemory`].
+struct CapTunables {
+    cap: Arc<Mutex<Option<MemoryCap>>>,
+}
+
+impl CapTunables {
+    fn wrap(&self, memory: VMMemory) -> VMMemory {
+        match self.cap.lock().expect("not poisoned").clone() {
+            Some(cap @ MemoryCap { bytes: Some(_), .. }) => {
+                VMMemory(Box::new(CappedMemory { inner: memory, cap }))
+            }
+            _ => memory,
+        }
+    }
+}
+
+impl Tunables for CapTunables {
+    fn memory_style(&self, memory: &MemoryType) -> MemoryStyle {
+        BaseTunables::new().memory_style(memory)
+    }
+
+    fn table_style(&self, table: &TableType) -> TableStyle {
+        BaseTunables::new().table_style(table)
+    }
+
+    fn create_host_memory(
+        &self,
+        ty: &MemoryType,
+        style: &MemoryStyle,
+    ) -> Result<VMMemory, MemoryError> {
+        BaseTunables::new()
+            .create_host_memory(ty, style)
+            .map(|m| self.wrap(m))
+    }
+
+    unsafe fn create_vm_memory(
+        &self,
+        ty: &MemoryType,
+        style: &MemoryStyle,
+        vm_definition_location: NonNull<VMMemoryDefinition>,
+    ) -> Result<VMMemory, MemoryError> {
+        // SAFETY: forwarded unchanged; the caller upholds the contract.
+        unsafe { BaseTunables::new().create_vm_memory(ty, style, vm_definition_location) }
+            .map(|m| self.wrap(m))
+    }
+
+    fn create_host_table(&self, ty: &TableType, style: &TableStyle) -> Result<VMTable, String> {
+        BaseTunables::new().create_host_table(ty, style)
+    }
+
+    unsafe fn create_vm_table(
+        &self,
+        ty: &TableType,
+        style: &TableStyle,
+        vm_definition_location: NonNull<VMTableDefinition>,
+    ) -> Result<VMTable, String> {
+        // SAFETY: forwarded unchanged; the caller upholds the contract.
+        unsafe { BaseTunables::new().create_vm_table(ty, style, vm_definition_location) }
+    }
+}
+
+/// A memory that refuses to grow past the cap: the guest sees `memory.grow`
+/// return -1, and the refusal is recorded.
+#[derive(Debug)]
+struct CappedMemory {
+    inner: VMMemory,
+    cap: MemoryCap,
+}
+
+impl std::fmt::Debug for MemoryCap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "MemoryCap({:?})", self.bytes)
+    }
+}
+
+impl LinearMemory for CappedMemory {
+    fn ty(&self) -> MemoryType {
+        self.inner.ty()
+    }
+
+    fn size(&self) -> Pages {
+        self.inner.size()
+    }
+
+    fn style(&self) -> MemoryStyle {
+        self.inner.style()
+    }
+
+    fn grow(&mut self, delta: Pages) -> Result<Pages, MemoryError> {
+        let desired =
+            (u64::from(self.size().0) + u64::from(delta.0)) * wasmer::WASM_PAGE_SIZE as u64;
+        if self.cap.bytes.is_some_and(|cap| desired > cap) {
+            let mut refused = self.cap.refused.lock().expect("not poisoned");
+            *refused = Some(refused.map_or(desired, |r| r.max(desired)));
+            return Err(MemoryError::CouldNotGrow {
+                current: self.size(),
+                attempted_delta: delta,
+            });
+        }
+        self.inner.grow(delta)
+    }
+
+    fn vmmemory(&self) -> NonNull<VMMemoryDefinition> {
+        self.inner.vmmemory()
+    }
+
+    fn try_clone(&self) -> Result<Box<dyn LinearMemory + Send + Sync + 'static>, MemoryError> {
+        self.inner.0.try_clone()
+    }
+
+    fn copy(&self) -> Result<Box<dyn LinearMemory + Send + Sync + 'static>, MemoryError> {
+        self.inner.0.copy()
+    }
+}
