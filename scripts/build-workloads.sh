@@ -35,8 +35,10 @@ declare -A WASM_EXTRA=(
     [plugin]="-mexec-model=reactor"
 )
 
-for tool in "$CC" "$RUSTC"; do
-    command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install clang lld wasi-libc libclang-rt-dev-wasm32 rustc libstd-rust-dev-wasm32" >&2; exit 1; }
+# clang runs binaryen's wasm-opt after linking whenever it is on PATH, and
+# only then: the committed .wasm went through Debian 12's wasm-opt 108.
+for tool in "$CC" "$RUSTC" wasm-opt; do
+    command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install clang lld wasi-libc libclang-rt-dev-wasm32 rustc libstd-rust-dev-wasm32 binaryen" >&2; exit 1; }
 done
 
 build_native() {
