@@ -5,6 +5,11 @@
 //! them); third-party modules that were not fetched are left out.
 //! Plus `worker/spawn`: what starting a worker process costs (outside every phase).
 //!
+//! Each case first runs once in a real worker process, as `wasm-arena run`
+//! would run it: one that fails there (a trap, a wrong answer, a compiler
+//! that crashes the process) is listed with its reason and not benched, so
+//! it cannot take the bench process down with it.
+//!
 //!   cargo bench                              default runtimes
 //!   cargo bench -- execute/wasmtime-cranelift/empty
 
@@ -15,6 +20,13 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, criterion_group, criterion_main};
 use wasm_arena_adapters::{Limits, PluginCalls, Runtime, WasiSpec};
 use wasm_arena_harness::catalog::{self, Catalog, Size, Workload};
+use wasm_arena_harness::plan::{JobSpec, Plan};
+use wasm_arena_harness::process;
+use wasm_arena_harness::results::{self, ProcessRun, Settings, Status};
+
+/// Seconds one probe iteration may take (the `small` size runs in well under
+/// a second natively, and in seconds on the slowest interpreter).
+const PROBE_TIMEOUT_S: f64 = 120.0;
 
 struct Case {
     runtime: Box<dyn Runtime>,
@@ -44,15 +56,41 @@ impl Case {
 
 fn cases() -> Vec<Case> {
     let catalog = Catalog::load(&Catalog::default_dir()).expect("catalog");
+    let plan = Plan {
+        runtimes: wasm_arena_adapters::descriptors()
+            .into_iter()
+            .filter(|d| d.compiled_in())
+            .collect(),
+        workloads: catalog
+            .all(Size::Small)
+            .into_iter()
+            .filter(|w| w.unavailable().is_none())
+            .collect(),
+        settings: Settings {
+            processes: 1,
+            iterations: 1,
+            warmup: 0,
+            timeout_s: PROBE_TIMEOUT_S,
+            seed: 0,
+            size: Size::Small,
+            max_memory_bytes: Settings::DEFAULT_MAX_MEMORY_MIB << 20,
+        },
+    };
     let mut cases = Vec::new();
-    for descriptor in wasm_arena_adapters::descriptors()
-        .into_iter()
-        .filter(|d| d.compiled_in())
-    {
-        for workload in catalog.all(Size::Small) {
-            if workload.unavailable().is_some() {
+    for (r, descriptor) in plan.runtimes.iter().enumerate() {
+        for (w, workload) in plan.workloads.iter().enumerate() {
+            if let Err(reason) = probe(
+                &plan,
+                JobSpec {
+                    runtime: r,
+                    workload: w,
+                    process: 0,
+                },
+            ) {
+                eprintln!("not benched: {}/{}: {reason}", descriptor.id, workload.id);
                 continue;
             }
+            let workload = workload.clone();
             let runtime = descriptor.create().expect("runtime");
             let wasm = std::fs::read(&workload.wasm).expect("workload .wasm");
             let plugin = workload.plugin.as_ref().map(|spec| PluginCalls {
@@ -68,6 +106,34 @@ fn cases() -> Vec<Case> {
         }
     }
     cases
+}
+
+/// Runs the case once in a worker process and says why it cannot be benched.
+fn probe(plan: &Plan, spec: JobSpec) -> Result<(), String> {
+    let exe = std::path::Path::new(env!("CARGO_BIN_EXE_wasm-arena"));
+    let never = std::sync::atomic::AtomicBool::new(false);
+    let run = process::run_worker(
+        exe,
+        &plan.job(spec),
+        plan.kill_after(spec.workload),
+        &never,
+        |_| {},
+    )
+    .map_err(|e| format!("{e:#}"))?;
+    let cell = results::cell_from_runs(
+        plan.runtimes[spec.runtime].id,
+        &plan.workloads[spec.workload].id,
+        &[ProcessRun {
+            index: 0,
+            sequence: 0,
+            run,
+        }],
+        plan.settings.seed,
+    );
+    match cell.status {
+        Status::Ok => Ok(()),
+        status => Err(format!("{status}: {}", cell.error.unwrap_or_default())),
+    }
 }
 
 fn phases(c: &mut Criterion) {

@@ -83,7 +83,7 @@ struct RunArgs {
     #[arg(long, default_value_t = 60.0)]
     timeout: f64,
     /// Largest linear memory a guest may grow to, in MiB.
-    #[arg(long, default_value_t = 2048)]
+    #[arg(long, default_value_t = Settings::DEFAULT_MAX_MEMORY_MIB)]
     max_memory: u64,
     /// Threads a runtime may compile with (Wasmtime, Wasmer and WasmEdge's AOT
     /// compile in parallel; default: every core). Recorded in each runtime's settings.

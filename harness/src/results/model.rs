@@ -43,6 +43,11 @@ pub struct Settings {
     pub max_memory_bytes: u64,
 }
 
+impl Settings {
+    /// The linear-memory cap a run uses unless told otherwise.
+    pub const DEFAULT_MAX_MEMORY_MIB: u64 = 2048;
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct WorkloadRecord {
     pub id: String,
