@@ -112,6 +112,24 @@ fn llvm(_: NonZero<usize>) -> Result<Box<dyn wasmer::sys::CompilerConfig>, RunEr
     unreachable!("wasmer-llvm has no factory without its feature")
 }
 
+/// A module Wasmer rejects is invalid; one its compiler cannot translate
+/// (Singlepass has no code for some SIMD instructions) is unsupported.
+fn compile_error(error: wasmer::CompileError) -> RunError {
+    use wasmer::{CompileError, WasmError};
+    match error {
+        CompileError::Validate(_) | CompileError::Wasm(WasmError::InvalidWebAssembly { .. }) => {
+            RunError::InvalidModule(error.to_string())
+        }
+        CompileError::Codegen(message) if message.starts_with("not yet implemented") => {
+            RunError::Unsupported(format!("the compiler cannot translate it: {message}"))
+        }
+        CompileError::UnsupportedFeature(_) | CompileError::Wasm(WasmError::Unsupported(_)) => {
+            RunError::Unsupported(error.to_string())
+        }
+        _ => RunError::Other(format!("compile: {error}")),
+    }
+}
+
 impl Runtime for Wasmer {
     fn info(&self) -> RuntimeInfo {
         let opt_level = match self.compiler {
@@ -148,14 +166,12 @@ impl Runtime for Wasmer {
     }
 
     fn compile(&self, wasm: &[u8]) -> Result<Box<dyn Module>, RunError> {
-        let module = wasmer::Module::from_binary(&self.engine, wasm)
-            .map_err(|e| RunError::InvalidModule(e.to_string()))?;
+        let module = wasmer::Module::from_binary(&self.engine, wasm).map_err(compile_error)?;
         Ok(self.module(module))
     }
 
     fn precompile(&self, wasm: &[u8]) -> Result<Option<Vec<u8>>, RunError> {
-        let module = wasmer::Module::from_binary(&self.engine, wasm)
-            .map_err(|e| RunError::InvalidModule(e.to_string()))?;
+        let module = wasmer::Module::from_binary(&self.engine, wasm).map_err(compile_error)?;
         module
             .serialize()
             .map(|bytes| Some(bytes.to_vec()))

@@ -24,6 +24,14 @@ mod read_only;
 /// that of its deadline, and the pause to refuel costs nothing measurable.
 const FUEL_SLICE: u64 = 10_000_000;
 
+/// How deep calls may nest, and how many bytes of values the stack may hold.
+/// wasmi's defaults (1,000 calls, 1 MB) are far below what the compilers'
+/// native stacks allow: `fib`'s ackermann(2, 1520) nests about 3,000 calls,
+/// which every other runtime runs. Past these the guest traps with a stack
+/// overflow, as on any runtime.
+const MAX_RECURSION_DEPTH: usize = 100_000;
+const MAX_STACK_BYTES: usize = 64 << 20;
+
 pub(super) struct Wasmi {
     engine: Engine,
     linker: Arc<Linker<State>>,
@@ -36,8 +44,15 @@ impl Wasmi {
         // It is on in every run, so runs with and without a budget execute the
         // same instrumented code.
         config.consume_fuel(true);
-        // wasmi's default, spelled out so the recorded setting cannot drift.
-        config.compilation_mode(CompilationMode::LazyTranslation);
+        // Every function is translated in the compile phase, as V8 is run here
+        // (--no-wasm-lazy-compilation) and as the compilers do, so execute is
+        // execution only. It also keeps fuel for execution alone: wasmi's lazy
+        // translation charges fuel too, and running out there cannot be resumed.
+        config.compilation_mode(CompilationMode::Eager);
+        config
+            .set_max_recursion_depth(MAX_RECURSION_DEPTH)
+            .set_max_stack_height(MAX_STACK_BYTES)
+            .wasm_simd(true);
         let engine = Engine::new(&config);
         let mut linker = Linker::new(&engine);
         wasmi_wasi::add_to_linker(&mut linker, |s: &mut State| &mut s.wasi).map_err(other)?;
@@ -64,8 +79,8 @@ impl Runtime for Wasmi {
         let settings = BTreeMap::from([
             (
                 "compilation_mode".into(),
-                "lazy-translation (wasmi's default: validated at compile, each function \
-                 translated to wasmi bytecode on its first call, inside execute)"
+                "eager (every function translated to wasmi bytecode in compile; wasmi's \
+                 default is lazy)"
                     .into(),
             ),
             ("compile_threads".into(), "1".into()),
@@ -83,8 +98,15 @@ impl Runtime for Wasmi {
             (
                 "proposals".into(),
                 "wasmi defaults (multi-value, bulk-memory, reference-types, tail-call, \
-                 extended-const, memory64, ...; no simd: built without wasmi's simd feature)"
+                 extended-const, memory64, ...) and simd"
                     .into(),
+            ),
+            (
+                "stack".into(),
+                format!(
+                    "{MAX_RECURSION_DEPTH} nested calls, {} MiB of values",
+                    MAX_STACK_BYTES >> 20
+                ),
             ),
             ("wasi".into(), "wasmi_wasi (wasi-common) preview1".into()),
         ]);
@@ -249,13 +271,16 @@ impl WasmiInstance {
         self.store.data_mut().marks = Marks::default();
         self.deadline = self.budget.map(|budget| Instant::now() + budget);
         let result = body(self);
-        self.deadline = None;
+        let deadline = self.deadline.take();
         match result {
             Ok(()) => Ok(0),
             Err(error) => match (error.i32_exit_status(), error.as_trap_code(), self.budget) {
                 (Some(status), _, _) => Ok(status),
-                // Fuel is refilled until the deadline, so running out means it passed.
-                (None, Some(TrapCode::OutOfFuel), Some(budget)) => {
+                // Fuel is refilled until the deadline; out of fuel before it is
+                // wasmi failing to resume, which is no timeout.
+                (None, Some(TrapCode::OutOfFuel), Some(budget))
+                    if deadline.is_some_and(|at| Instant::now() >= at) =>
+                {
                     Err(RunError::TimeBudget(budget))
                 }
                 _ => Err(RunError::Trap(trap_message(&error))),
