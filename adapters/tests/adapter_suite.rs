@@ -6,7 +6,8 @@ use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 
 use wasm_arena_adapters::{
-    Capability, Limits, PluginCalls, Preopen, RunError, RunOutcome, Runtime, TimedRegion, WasiSpec,
+    Capability, Limits, PluginCalls, Preopen, RunError, RunOutcome, Runtime, RuntimeDescriptor,
+    TimedRegion, WasiSpec,
 };
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -20,13 +21,17 @@ fn fixture(name: &str) -> Vec<u8> {
 /// cannot pass vacuously. The native twins are no runtime: they have no
 /// sandbox, and no twins of these fixtures.
 fn runtimes() -> Vec<Box<dyn Runtime>> {
-    let all: Vec<_> = wasm_arena_adapters::descriptors()
-        .into_iter()
-        .filter(|d| d.compiled_in() && d.tier.has_load_phases())
+    let all: Vec<_> = wasm_runtimes()
         .map(|d| d.create().unwrap_or_else(|e| panic!("{}: {e}", d.id)))
         .collect();
     assert!(!all.is_empty(), "no runtime compiled in");
     all
+}
+
+fn wasm_runtimes() -> impl Iterator<Item = RuntimeDescriptor> {
+    wasm_arena_adapters::descriptors()
+        .into_iter()
+        .filter(|d| d.compiled_in() && d.tier.has_load_phases())
 }
 
 /// Why `rt` cannot do `capability`, if it says it cannot; printed, so the
@@ -218,10 +223,7 @@ fn the_time_budget_stops_an_infinite_loop() {
     // Each guest runs on a thread of its own, so a runtime that never stops
     // it fails this test instead of hanging the suite.
     let late = Duration::from_secs(20);
-    for descriptor in wasm_arena_adapters::descriptors()
-        .into_iter()
-        .filter(|d| d.compiled_in() && d.tier.has_load_phases())
-    {
+    for descriptor in wasm_runtimes() {
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             let rt = descriptor
