@@ -21,6 +21,25 @@ pub enum RunError {
     Other(String),
 }
 
+impl RunError {
+    /// A module the runtime's validator refused. A module that is valid but
+    /// uses a proposal the runtime does not enable (wasmparser says so in so
+    /// many words) is `unsupported`, not invalid: another runtime may run it.
+    pub fn rejected(message: String) -> RunError {
+        const PROPOSAL_OFF: [&str; 4] = [
+            "not supported without the",
+            "support is not enabled",
+            "proposal not enabled",
+            "requires the",
+        ];
+        if PROPOSAL_OFF.iter().any(|p| message.contains(p)) {
+            RunError::Unsupported(format!("a proposal it does not enable: {message}"))
+        } else {
+            RunError::InvalidModule(message)
+        }
+    }
+}
+
 fn fmt_duration(d: Duration) -> String {
     format!("{:.3} s", d.as_secs_f64())
 }
@@ -36,5 +55,29 @@ mod duration_ns {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
         u64::deserialize(d).map(Duration::from_nanos)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_disabled_proposal_is_unsupported_and_garbage_is_invalid() {
+        let eh =
+            "exception refs not supported without the exception handling feature (at offset 0x5)";
+        assert!(
+            matches!(RunError::rejected(eh.into()), RunError::Unsupported(m) if m.contains(eh))
+        );
+        let simd = "SIMD support is not enabled (at offset 0x3a)";
+        assert!(matches!(
+            RunError::rejected(simd.into()),
+            RunError::Unsupported(_)
+        ));
+        let bad = "magic header not detected: bad magic number";
+        assert_eq!(
+            RunError::rejected(bad.into()),
+            RunError::InvalidModule(bad.into())
+        );
     }
 }

@@ -27,6 +27,8 @@ pub(super) struct Wasmer {
     compiler: Compiler,
     engine: Engine,
     threads: NonZero<usize>,
+    /// The proposals enabled, for the record.
+    proposals: String,
     /// The memory cap of the instance being made; the engine's tunables read it.
     cap: Arc<Mutex<Option<MemoryCap>>>,
     /// `wasmer-wasix` does its file and pipe I/O on tokio.
@@ -53,11 +55,13 @@ impl Wasmer {
             }
             Compiler::Llvm => llvm(threads)?,
         };
-        let mut engine = <Engine as NativeEngineExt>::new(
-            config,
-            wasmer::sys::Target::default(),
-            wasmer::sys::Features::default(),
-        );
+        // Everything the compiler can translate, as Wasmer's own CLI enables:
+        // with bare defaults, Cranelift and LLVM would refuse exception
+        // handling, which they implement (and toolchains now emit).
+        let target = wasmer::sys::Target::default();
+        let features = config.supported_features_for_target(&target);
+        let proposals = proposal_names(&features);
+        let mut engine = <Engine as NativeEngineExt>::new(config, target, features);
         let cap = Arc::new(Mutex::new(None));
         engine.set_tunables(CapTunables { cap: cap.clone() });
         let tokio = tokio::runtime::Builder::new_multi_thread()
@@ -78,6 +82,7 @@ impl Wasmer {
             compiler,
             engine,
             threads,
+            proposals,
             cap,
             tokio: Arc::new(tokio),
             running,
@@ -114,11 +119,32 @@ fn llvm(_: NonZero<usize>) -> Result<Box<dyn wasmer::sys::CompilerConfig>, RunEr
 
 /// A module Wasmer rejects is invalid; one its compiler cannot translate
 /// (Singlepass has no code for some SIMD instructions) is unsupported.
+fn proposal_names(f: &wasmer::sys::Features) -> String {
+    [
+        ("threads", f.threads),
+        ("reference-types", f.reference_types),
+        ("simd", f.simd),
+        ("bulk-memory", f.bulk_memory),
+        ("multi-value", f.multi_value),
+        ("tail-call", f.tail_call),
+        ("multi-memory", f.multi_memory),
+        ("memory64", f.memory64),
+        ("exceptions", f.exceptions),
+        ("relaxed-simd", f.relaxed_simd),
+        ("extended-const", f.extended_const),
+        ("wide-arithmetic", f.wide_arithmetic),
+    ]
+    .into_iter()
+    .filter_map(|(name, on)| on.then_some(name))
+    .collect::<Vec<_>>()
+    .join(", ")
+}
+
 fn compile_error(error: wasmer::CompileError) -> RunError {
     use wasmer::{CompileError, WasmError};
     match error {
         CompileError::Validate(_) | CompileError::Wasm(WasmError::InvalidWebAssembly { .. }) => {
-            RunError::InvalidModule(error.to_string())
+            RunError::rejected(error.to_string())
         }
         CompileError::Codegen(message) if message.starts_with("not yet implemented") => {
             RunError::Unsupported(format!("the compiler cannot translate it: {message}"))
@@ -149,10 +175,7 @@ impl Runtime for Wasmer {
                 "interruption".into(),
                 "experimental-host-interrupt (SIGUSR1 to the running thread)".into(),
             ),
-            (
-                "proposals".into(),
-                "wasmer defaults (simd, bulk-memory, ...)".into(),
-            ),
+            ("proposals".into(), self.proposals.clone()),
             ("wasi".into(), "wasmer-wasix preview1, host fs".into()),
         ]);
         let mut info = registry::info(self.compiler.id(), settings);

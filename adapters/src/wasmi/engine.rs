@@ -122,7 +122,7 @@ impl Runtime for Wasmi {
 
     fn compile(&self, wasm: &[u8]) -> Result<Box<dyn Module>, RunError> {
         let module = wasmi::Module::new(&self.engine, wasm)
-            .map_err(|e| RunError::InvalidModule(e.to_string()))?;
+            .map_err(|e| RunError::rejected(e.to_string()))?;
         let marked = module.imports().any(|i| i.module() == "bench");
         Ok(Box::new(WasmiModule {
             module,

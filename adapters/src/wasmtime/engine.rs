@@ -121,7 +121,7 @@ impl Runtime for Wasmtime {
 
     fn compile(&self, wasm: &[u8]) -> Result<Box<dyn Module>, RunError> {
         let module = wasmtime::Module::from_binary(&self.engine, wasm)
-            .map_err(|e| RunError::InvalidModule(format!("{e:#}")))?;
+            .map_err(|e| RunError::rejected(format!("{e:#}")))?;
         Ok(self.module(module))
     }
 
@@ -129,7 +129,7 @@ impl Runtime for Wasmtime {
         self.engine
             .precompile_module(wasm)
             .map(Some)
-            .map_err(|e| RunError::InvalidModule(format!("{e:#}")))
+            .map_err(|e| RunError::rejected(format!("{e:#}")))
     }
 
     fn load_precompiled(&self, artifact: &[u8]) -> Result<Box<dyn Module>, RunError> {
