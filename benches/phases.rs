@@ -17,9 +17,10 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
 use wasm_arena_adapters::{Limits, PluginCalls, Runtime, WasiSpec};
 use wasm_arena_harness::catalog::{self, Catalog, Size, Workload};
+use wasm_arena_harness::job::{Observation, Task};
 use wasm_arena_harness::plan::{JobSpec, Plan};
 use wasm_arena_harness::process;
 use wasm_arena_harness::results::{self, ProcessRun, Settings, Status};
@@ -114,7 +115,7 @@ fn probe(plan: &Plan, spec: JobSpec) -> Result<(), String> {
     let never = std::sync::atomic::AtomicBool::new(false);
     let run = process::run_worker(
         exe,
-        &plan.job(spec),
+        &Task::Measure(plan.job(spec)),
         plan.kill_after(spec.workload),
         &never,
         |_| {},
@@ -143,8 +144,11 @@ fn phases(c: &mut Criterion) {
             .iter()
             .filter(|case| case.runtime.info().tier.has_load_phases())
     };
+    // Flat sampling: every sample runs the same number of iterations. With
+    // criterion's default linear ramp, ten samples of a 25 s compile
+    // (Wasmer's LLVM on `large`) would run it 55 times.
     let mut group = c.benchmark_group("compile");
-    group.sample_size(10);
+    group.sample_size(10).sampling_mode(SamplingMode::Flat);
     for case in loaded() {
         group.bench_function(case.name(), |b| {
             b.iter(|| case.runtime.compile(&case.wasm).expect("compile"))
@@ -168,6 +172,7 @@ fn phases(c: &mut Criterion) {
     let mut group = c.benchmark_group("execute");
     group
         .sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
         .warm_up_time(Duration::from_millis(500));
     for case in &cases {
         let module = case.runtime.compile(&case.wasm).expect("compile");
@@ -197,19 +202,18 @@ fn phases(c: &mut Criterion) {
     group.finish();
 }
 
-/// Spawning `wasm-arena worker` until it has read its job and said `ready`:
+/// Spawning `wasm-arena worker` until it has read its task and said `ready`:
 /// the cost every worker process adds outside the phases (the harness records
-/// it per process as `spawn_ns`). The job names a missing module, so the
+/// it per process as `spawn_ns`). The task names a missing module, so the
 /// worker then exits straight away.
 fn spawn(c: &mut Criterion) {
     let exe = env!("CARGO_BIN_EXE_wasm-arena");
-    let job = serde_json::json!({
-        "runtime": "wasmtime-cranelift", "wasm": "/nonexistent.wasm",
-        "wasi": { "args": [], "env": [], "preopens": [] },
-        "output": false, "expect": { "exit_code": 0, "stdout": null },
-        "warmup": 0, "iterations": 1
-    })
-    .to_string();
+    let task = Task::Observe(Observation {
+        runtime: "wasmtime-cranelift".into(),
+        wasm: "/nonexistent.wasm".into(),
+        wasi: WasiSpec::default(),
+    });
+    let task = serde_json::to_vec(&task).expect("task json");
     let mut group = c.benchmark_group("worker");
     group.sample_size(20);
     group.bench_function("spawn", |b| {
@@ -223,8 +227,8 @@ fn spawn(c: &mut Criterion) {
                     .stdout(Stdio::piped())
                     .spawn()
                     .expect("spawn");
-                std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), job.as_bytes())
-                    .expect("job");
+                std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), &task)
+                    .expect("task");
                 let mut ready = String::new();
                 BufReader::new(child.stdout.take().expect("stdout"))
                     .read_line(&mut ready)
