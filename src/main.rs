@@ -14,7 +14,7 @@ use wasm_arena_harness::output::table;
 use wasm_arena_harness::plan::Plan;
 use wasm_arena_harness::results::{self, Settings};
 use wasm_arena_harness::run::Runner;
-use wasm_arena_harness::{export, worker};
+use wasm_arena_harness::{conformance, export, worker};
 
 /// Exit status for bad command-line input (unknown ids, unreadable results).
 const USAGE: u8 = 2;
@@ -37,6 +37,10 @@ enum Command {
     },
     /// Measure runtimes on workloads and write a results directory.
     Run(RunArgs),
+    /// Run WASI test suites (wasi-testsuite layout) on runtimes: the
+    /// conformance and sandbox matrix. Exits 0 when every result matches the
+    /// runtimes' expectations, 1 otherwise.
+    Conformance(ConformanceArgs),
     /// Re-render report.md, samples.csv and charts/ from a results directory.
     Report {
         /// A directory written by `wasm-arena run`.
@@ -100,6 +104,37 @@ struct RunArgs {
     workloads_dir: PathBuf,
 }
 
+#[derive(Args)]
+struct ConformanceArgs {
+    /// Runtime ids, comma-separated (default: every Wasm runtime compiled in).
+    #[arg(long, value_delimiter = ',')]
+    runtime: Vec<String>,
+    /// A suite directory (manifest.json, NAME.wasm, NAME.json); repeatable
+    /// (default: the project's own suites, `wasi` and `sandbox`).
+    #[arg(long)]
+    suite: Vec<PathBuf>,
+    /// Directory of per-runtime expectations files (`<runtime-id>.toml`).
+    #[arg(long, default_value_os_t = conformance_dir().join("expectations"), hide_default_value = true)]
+    expectations: PathBuf,
+    /// Seconds a test may run before the runtime must stop it.
+    #[arg(long, default_value_t = 10.0)]
+    timeout: f64,
+    /// Largest linear memory a test may grow to, in MiB.
+    #[arg(long, default_value_t = 256)]
+    max_memory: u64,
+    /// Tests run at the same time, each in its own process (default: one per core).
+    #[arg(long)]
+    jobs: Option<std::num::NonZero<usize>>,
+    /// Results directory (default: a new timestamped folder under results/).
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+/// Where the project's suites and expectations live.
+fn conformance_dir() -> PathBuf {
+    Catalog::default_dir().join("conformance")
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum SizeArg {
     Small,
@@ -125,6 +160,7 @@ fn main() -> ExitCode {
             what: ListWhat::Workloads,
         } => list_workloads(),
         Command::Run(args) => run(args),
+        Command::Conformance(args) => conformance(args),
         Command::Report { dir } => report(dir),
         Command::Worker => worker::serve(std::io::stdin().lock(), std::io::stdout().lock())
             .map(|()| ExitCode::SUCCESS),
@@ -259,7 +295,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
             max_memory_bytes: args.max_memory * 1024 * 1024,
         },
     };
-    let out_dir = args.out.unwrap_or_else(default_out_dir);
+    let out_dir = args.out.unwrap_or_else(|| default_out_dir(""));
 
     let interrupted = Arc::new(AtomicBool::new(false));
     {
@@ -268,7 +304,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
             .context("installing the Ctrl-C handler")?;
     }
     let exe = std::env::current_exe().context("locating the wasm-arena binary")?;
-    let progress = Progress::new(plan.total_iterations());
+    let progress = Progress::new(plan.total_iterations(), "iterations");
     let runner = Runner {
         plan: &plan,
         exe: &exe,
@@ -304,6 +340,155 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     })
 }
 
+fn conformance(args: ConformanceArgs) -> Result<ExitCode> {
+    let runtimes = match resolve_runtimes(&args.runtime) {
+        Ok(r) => r,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Ok(ExitCode::from(USAGE));
+        }
+    };
+    // Conformance runs modules as they are: a native twin has no WASI to test,
+    // and a runtime that is not built in has nothing to say.
+    let unusable: Vec<String> = runtimes
+        .iter()
+        .filter(|d| !d.compiled_in() || !d.tier.has_load_phases())
+        .map(|d| {
+            if d.compiled_in() {
+                format!("{} runs native twins, not WebAssembly", d.id)
+            } else {
+                format!(
+                    "{} is not compiled in (rebuild with `--features {}`)",
+                    d.id, d.feature
+                )
+            }
+        })
+        .collect();
+    if !unusable.is_empty() && !args.runtime.is_empty() {
+        eprintln!("error: {}", unusable.join("; "));
+        return Ok(ExitCode::from(USAGE));
+    }
+    let runtimes: Vec<_> = runtimes
+        .into_iter()
+        .filter(|d| d.compiled_in() && d.tier.has_load_phases())
+        .map(|d| d.configured_info())
+        .collect();
+    if !(args.timeout > 0.0 && args.timeout.is_finite()) {
+        eprintln!("error: --timeout must be a positive number of seconds");
+        return Ok(ExitCode::from(USAGE));
+    }
+    let suite_dirs = if args.suite.is_empty() {
+        ["wasi", "sandbox"]
+            .map(|s| conformance_dir().join(s))
+            .to_vec()
+    } else {
+        args.suite.clone()
+    };
+    let mut suites = Vec::new();
+    for dir in &suite_dirs {
+        match conformance::Suite::load(dir) {
+            Ok(suite) => suites.push(suite),
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                return Ok(ExitCode::from(USAGE));
+            }
+        }
+    }
+    if let Some(twice) = suites
+        .iter()
+        .enumerate()
+        .find(|(i, s)| suites[..*i].iter().any(|o| o.name == s.name))
+    {
+        eprintln!(
+            "error: two suites are named `{}` ({}); test ids would clash",
+            twice.1.name,
+            twice.1.dir.display()
+        );
+        return Ok(ExitCode::from(USAGE));
+    }
+    let listing: Vec<(String, Vec<String>)> = suites
+        .iter()
+        .map(|s| {
+            (
+                s.name.clone(),
+                s.tests.iter().map(|t| t.name.clone()).collect(),
+            )
+        })
+        .collect();
+    let mut expectations = std::collections::BTreeMap::new();
+    for rt in &runtimes {
+        let e = match conformance::Expectations::load(&args.expectations, &rt.id) {
+            Ok(e) => e,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                return Ok(ExitCode::from(USAGE));
+            }
+        };
+        for stale in e.unknown(&listing) {
+            eprintln!(
+                "warning: {}.toml names `{stale}`, which no loaded suite has",
+                rt.id
+            );
+        }
+        expectations.insert(rt.id.clone(), e);
+    }
+
+    let interrupted = Arc::new(AtomicBool::new(false));
+    {
+        let flag = interrupted.clone();
+        ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
+            .context("installing the Ctrl-C handler")?;
+    }
+    let exe = std::env::current_exe().context("locating the wasm-arena binary")?;
+    let jobs = args
+        .jobs
+        .or_else(|| std::thread::available_parallelism().ok())
+        .map_or(1, |n| n.get());
+    let out_dir = args.out.unwrap_or_else(|| default_out_dir("-conformance"));
+    let matrix = conformance::Conformance {
+        exe: &exe,
+        suites: &suites,
+        runtimes,
+        expectations,
+        settings: conformance::matrix::Settings {
+            timeout_s: args.timeout,
+            max_memory_bytes: args.max_memory * 1024 * 1024,
+            jobs,
+            expectations_dir: std::fs::canonicalize(&args.expectations)
+                .unwrap_or(args.expectations.clone())
+                .display()
+                .to_string(),
+        },
+        command: std::env::args().collect(),
+        interrupted: &interrupted,
+    }
+    .run()?;
+    std::fs::create_dir_all(&out_dir)
+        .with_context(|| format!("cannot create {}", out_dir.display()))?;
+    results::save(&out_dir, &matrix, &conformance::export::all())?;
+
+    println!("{}", table::conformance_matrix(&matrix));
+    println!("{}", table::conformance_rates(&matrix));
+    for r in matrix.failures() {
+        println!(
+            "{} on {}: {}: {}",
+            r.id(),
+            r.runtime,
+            r.verdict,
+            r.reason.as_deref().unwrap_or("")
+        );
+    }
+    println!("results: {}", out_dir.display());
+    Ok(if matrix.interrupted {
+        println!("interrupted: the tests finished so far are saved");
+        ExitCode::from(INTERRUPTED)
+    } else if matrix.as_expected() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
 fn report(dir: PathBuf) -> Result<ExitCode> {
     let results = results::load(&dir)?;
     results::save(&dir, &results, &export::renderings())?;
@@ -312,8 +497,9 @@ fn report(dir: PathBuf) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn default_out_dir() -> PathBuf {
-    let stamp = chrono::Utc::now().format("%Y-%m-%dT%H-%M-%SZ").to_string();
+/// `results/<UTC timestamp><suffix>`, made unique.
+fn default_out_dir(suffix: &str) -> PathBuf {
+    let stamp = chrono::Utc::now().format("%Y-%m-%dT%H-%M-%SZ").to_string() + suffix;
     let base = PathBuf::from("results");
     let mut dir = base.join(&stamp);
     let mut n = 1;

@@ -37,6 +37,15 @@ impl RuntimeDescriptor {
         }
     }
 
+    /// What this id is as configured: its runtime's own info (settings, what
+    /// it cannot do), or the bare descriptor when it cannot be made here.
+    pub fn configured_info(&self) -> RuntimeInfo {
+        match self.create() {
+            Ok(runtime) => runtime.info(),
+            Err(_) => self.info(BTreeMap::new()),
+        }
+    }
+
     pub fn create(&self) -> Result<Box<dyn Runtime>, RunError> {
         match self.factory {
             Some(factory) => factory(),

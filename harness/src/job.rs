@@ -1,5 +1,5 @@
-//! The protocol between the harness and its worker processes: one [`Job`] in
-//! on stdin (JSON), one [`Event`] per line out on stdout.
+//! The protocol between the harness and its worker processes: one [`Task`]
+//! in on stdin (JSON), one [`Event`] per line out on stdout.
 
 use std::path::PathBuf;
 
@@ -8,6 +8,24 @@ use wasm_arena_adapters::{RunError, TimedRegion, WasiSpec};
 
 use crate::catalog::PluginSpec;
 use crate::verify::Expectation;
+
+/// What a worker process is asked to do.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "task", rename_all = "lowercase")]
+pub enum Task {
+    /// Time iterations of a workload and check each one's output.
+    Measure(Job),
+    /// Run a module once and report what it did, unjudged (a conformance test).
+    Observe(Observation),
+}
+
+/// One run of a module whose outcome someone else judges.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Observation {
+    pub runtime: String,
+    pub wasm: PathBuf,
+    pub wasi: WasiSpec,
+}
 
 /// One process's share of a cell: warm-ups then measured iterations of one
 /// workload on one runtime.
@@ -90,6 +108,12 @@ pub enum Event {
     /// The worker has read its job: everything before this is process start-up.
     Ready,
     Sample(Sample),
+    /// How an [`Observation`]'s module ended when it ran to an exit.
+    Exited {
+        code: i32,
+        stdout: Vec<u8>,
+        stderr: Vec<u8>,
+    },
     /// The job stopped at `stage`; no more events follow.
     Failed {
         stage: Stage,

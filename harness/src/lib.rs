@@ -2,6 +2,7 @@
 //! summaries -> reports. Data flows one way; nothing downstream reaches back.
 
 pub mod catalog;
+pub mod conformance;
 pub mod export;
 pub mod host;
 pub mod job;

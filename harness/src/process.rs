@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::job::{Event, Job};
+use crate::job::{Event, Task};
 
 /// How often the parent looks at the interrupt flag while a worker runs.
 const POLL: Duration = Duration::from_millis(50);
@@ -60,11 +60,11 @@ pub struct WorkerRun {
     pub stderr: String,
 }
 
-/// Runs `job` in a child `exe worker`. The child gets `limit` to make each
+/// Runs `task` in a child `exe worker`. The child gets `limit` to make each
 /// iteration's progress; past that it is killed.
 pub fn run_worker(
     exe: &Path,
-    job: &Job,
+    task: &Task,
     limit: Duration,
     interrupted: &AtomicBool,
     mut on_event: impl FnMut(&Event),
@@ -83,12 +83,12 @@ pub fn run_worker(
     let pid = child.id() as libc::pid_t;
 
     let mut stdin = child.stdin.take().expect("piped stdin");
-    let job_json = serde_json::to_vec(job)?;
-    // From a thread: a job with large stdin bytes must not block the parent,
+    let task_json = serde_json::to_vec(task)?;
+    // From a thread: a task with large stdin bytes must not block the parent,
     // whose clock has to keep running. A worker that dies before reading its
-    // job shows up in its exit status.
+    // task shows up in its exit status.
     let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&job_json);
+        let _ = stdin.write_all(&task_json);
     });
 
     let (tx, rx) = mpsc::channel();

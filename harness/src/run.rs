@@ -5,17 +5,15 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use anyhow::Result;
-use wasm_arena_adapters::RuntimeInfo;
-
 use crate::export::Exporter;
 use crate::host::Host;
-use crate::job::Event;
+use crate::job::{Event, Task};
 use crate::output::progress::Progress;
 use crate::plan::Plan;
 use crate::process;
 use crate::results::{self, Cell, ProcessRun, Results, Status, WorkloadRecord};
 use crate::verify::sha256_hex;
+use anyhow::Result;
 
 pub struct Runner<'a> {
     pub plan: &'a Plan,
@@ -39,7 +37,7 @@ impl Runner<'_> {
             command: self.command.clone(),
             settings: plan.settings.clone(),
             host: Host::detect(),
-            runtimes: plan.runtimes.iter().map(runtime_info).collect(),
+            runtimes: plan.runtimes.iter().map(|d| d.configured_info()).collect(),
             workloads: plan.workloads.iter().map(workload_record).collect(),
             cells: Vec::new(),
         };
@@ -86,10 +84,9 @@ impl Runner<'_> {
                     workload.id,
                     spec.process + 1
                 ));
-                let job = plan.job(spec);
                 let run = process::run_worker(
                     self.exe,
-                    &job,
+                    &Task::Measure(plan.job(spec)),
                     plan.kill_after(spec.workload),
                     self.interrupted,
                     |event| {
@@ -142,13 +139,6 @@ fn upsert(results: &mut Results, plan: &Plan, cell: Cell) {
         .retain(|c| !(c.runtime == cell.runtime && c.workload == cell.workload));
     results.cells.push(cell);
     results.cells.sort_by_key(order);
-}
-
-fn runtime_info(descriptor: &wasm_arena_adapters::RuntimeDescriptor) -> RuntimeInfo {
-    match descriptor.create() {
-        Ok(runtime) => runtime.info(),
-        Err(_) => descriptor.info(Default::default()),
-    }
 }
 
 fn workload_record(w: &crate::catalog::Workload) -> WorkloadRecord {

@@ -93,7 +93,7 @@ impl Expectation {
     }
 }
 
-fn compare(what: &str, expected: &Expected, actual: &[u8]) -> Result<(), String> {
+pub(crate) fn compare(what: &str, expected: &Expected, actual: &[u8]) -> Result<(), String> {
     match expected {
         Expected::Text(text) => {
             let want = text.as_bytes();
@@ -137,7 +137,7 @@ fn excerpt(bytes: &[u8], at: usize) -> String {
     String::from_utf8_lossy(&bytes[start..end]).into_owned()
 }
 
-fn tail_text(bytes: &[u8], max: usize) -> String {
+pub(crate) fn tail_text(bytes: &[u8], max: usize) -> String {
     let text = String::from_utf8_lossy(bytes);
     let text = text.trim();
     match text.char_indices().rev().nth(max) {

@@ -1,4 +1,4 @@
-//! The worker side: runs one [`Job`] in this process and reports [`Event`]s.
+//! The worker side: runs one [`Task`] in this process and reports [`Event`]s.
 //! Everything here runs in a child of the harness, so a crash or a hang
 //! costs one cell, and the peak RSS the parent reads is this job's own.
 
@@ -9,12 +9,12 @@ use anyhow::{Context, Result};
 use wasm_arena_adapters::{PluginCalls, RunError};
 
 use crate::catalog;
-use crate::job::{Event, Failure, Job, Sample, Stage};
+use crate::job::{Event, Failure, Job, Observation, Sample, Stage, Task};
 
-/// Reads a job from `input`, runs it, writes events to `output`, one JSON per line.
+/// Reads a task from `input`, runs it, writes events to `output`, one JSON per line.
 pub fn serve(input: impl BufRead, mut output: impl Write) -> Result<()> {
     no_core_dumps();
-    let job: Job = serde_json::from_reader(input).context("reading the job from stdin")?;
+    let task: Task = serde_json::from_reader(input).context("reading the task from stdin")?;
     let mut emit = |event: &Event| -> Result<()> {
         serde_json::to_writer(&mut output, event)?;
         output.write_all(b"\n")?;
@@ -22,7 +22,11 @@ pub fn serve(input: impl BufRead, mut output: impl Write) -> Result<()> {
         Ok(())
     };
     emit(&Event::Ready)?;
-    match run(&job, &mut emit)? {
+    let outcome = match &task {
+        Task::Measure(job) => measure(job, &mut emit)?,
+        Task::Observe(observation) => observe(observation, &mut emit)?,
+    };
+    match outcome {
         Ok(()) => emit(&Event::Done),
         Err((stage, error)) => emit(&Event::Failed { stage, error }),
     }
@@ -30,19 +34,50 @@ pub fn serve(input: impl BufRead, mut output: impl Write) -> Result<()> {
 
 type Outcome = Result<(), (Stage, Failure)>;
 
-fn run(job: &Job, emit: &mut impl FnMut(&Event) -> Result<()>) -> Result<Outcome> {
-    let runtime_failure = |stage| move |error: RunError| (stage, Failure::Runtime { error });
+fn runtime_failure(stage: Stage) -> impl Fn(RunError) -> (Stage, Failure) {
+    move |error| (stage, Failure::Runtime { error })
+}
+
+fn read(path: &std::path::Path) -> Result<Vec<u8>, (Stage, Failure)> {
+    std::fs::read(path).map_err(|e| {
+        let message = format!("cannot read {}: {e}", path.display());
+        (Stage::Setup, Failure::Io { message })
+    })
+}
+
+/// Compiles, instantiates and runs the module once, and reports how it ended.
+fn observe(task: &Observation, emit: &mut impl FnMut(&Event) -> Result<()>) -> Result<Outcome> {
+    let outcome = wasm_arena_adapters::create(&task.runtime)
+        .map_err(runtime_failure(Stage::Setup))
+        .and_then(|runtime| {
+            let wasm = read(&task.wasm)?;
+            let module = runtime
+                .compile(&wasm)
+                .map_err(runtime_failure(Stage::Compile))?;
+            let mut instance = module
+                .instantiate(&task.wasi)
+                .map_err(runtime_failure(Stage::Instantiate))?;
+            instance.run().map_err(runtime_failure(Stage::Execute))
+        });
+    match outcome {
+        Ok(o) => {
+            emit(&Event::Exited {
+                code: o.exit_code,
+                stdout: o.stdout,
+                stderr: o.stderr,
+            })?;
+            Ok(Ok(()))
+        }
+        Err(failure) => Ok(Err(failure)),
+    }
+}
+
+fn measure(job: &Job, emit: &mut impl FnMut(&Event) -> Result<()>) -> Result<Outcome> {
     let runtime = match wasm_arena_adapters::create(&job.runtime) {
         Ok(r) => r,
         Err(e) => return Ok(Err(runtime_failure(Stage::Setup)(e))),
     };
     let load_phases = runtime.info().tier.has_load_phases();
-    let read = |path: &std::path::Path| {
-        std::fs::read(path).map_err(|e| {
-            let message = format!("cannot read {}: {e}", path.display());
-            (Stage::Setup, Failure::Io { message })
-        })
-    };
     let wasm = match read(&job.wasm) {
         Ok(bytes) => bytes,
         Err(failure) => return Ok(Err(failure)),

@@ -1,4 +1,6 @@
 //! Runs the real `wasm-arena` binary and reads what it wrote.
+// Not every test file uses every helper.
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -7,7 +9,6 @@ use serde_json::Value;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_wasm-arena");
 
-#[allow(dead_code)] // not every test file uses every helper
 pub fn fixture(name: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("workloads/fixtures")

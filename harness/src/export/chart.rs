@@ -275,6 +275,6 @@ where
     Ok(())
 }
 
-fn plot_error(e: impl std::fmt::Debug) -> anyhow::Error {
+pub(crate) fn plot_error(e: impl std::fmt::Debug) -> anyhow::Error {
     anyhow!("drawing a chart: {e:?}")
 }

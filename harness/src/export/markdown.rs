@@ -2,8 +2,10 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use anyhow::Result;
+use wasm_arena_adapters::RuntimeInfo;
 
 use super::{Exporter, format_bytes, format_ns};
+use crate::host::Host;
 use crate::job::Phase;
 use crate::results::{Cell, NATIVE, Results, Status};
 
@@ -56,17 +58,7 @@ fn render(r: &Results) -> String {
         format_bytes(s.max_memory_bytes),
         s.seed
     );
-    let h = &r.host;
-    let _ = writeln!(
-        out,
-        "Host: {} ({} logical cores), {}, {}, kernel {}; hardware counters {}.\n",
-        h.cpu_model,
-        h.cores,
-        format_bytes(h.memory_bytes),
-        h.os,
-        h.kernel,
-        h.perf_counters
-    );
+    host_line(&mut out, &r.host);
     let ok = r.cells.iter().filter(|c| c.status == Status::Ok).count();
     let _ = writeln!(
         out,
@@ -114,11 +106,51 @@ fn render(r: &Results) -> String {
         let _ = writeln!(out);
     }
 
+    runtimes_table(&mut out, &r.runtimes);
+    let _ = writeln!(
+        out,
+        "## Workloads\n\n| id | category | language | size | sha256 | args | checked |\n|---|---|---|---|---|---|---|"
+    );
+    for w in &r.workloads {
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} | `{}` | {} |",
+            w.id,
+            w.category,
+            w.language.as_deref().unwrap_or("?"),
+            w.size_bytes.map_or("missing".into(), format_bytes),
+            w.sha256
+                .as_deref()
+                .map_or("—".into(), |h| format!("`{}…`", &h[..12])),
+            w.args.join(" "),
+            w.verification
+        );
+    }
+    out.push_str(HOW_TO_READ);
+    out
+}
+
+/// The machine, in one line.
+pub(crate) fn host_line(out: &mut String, h: &Host) {
+    let _ = writeln!(
+        out,
+        "Host: {} ({} logical cores), {}, {}, kernel {}; hardware counters {}.\n",
+        h.cpu_model,
+        h.cores,
+        format_bytes(h.memory_bytes),
+        h.os,
+        h.kernel,
+        h.perf_counters
+    );
+}
+
+/// Every runtime with its version, settings and what it cannot do.
+pub(crate) fn runtimes_table(out: &mut String, runtimes: &[RuntimeInfo]) {
     let _ = writeln!(
         out,
         "## Runtimes\n\n| id | family | version | tier | settings | not supported |\n|---|---|---|---|---|---|"
     );
-    for rt in &r.runtimes {
+    for rt in runtimes {
         let settings: Vec<String> = rt
             .settings
             .iter()
@@ -144,27 +176,7 @@ fn render(r: &Results) -> String {
             }
         );
     }
-    let _ = writeln!(
-        out,
-        "\n## Workloads\n\n| id | category | language | size | sha256 | args | checked |\n|---|---|---|---|---|---|---|"
-    );
-    for w in &r.workloads {
-        let _ = writeln!(
-            out,
-            "| `{}` | {} | {} | {} | {} | `{}` | {} |",
-            w.id,
-            w.category,
-            w.language.as_deref().unwrap_or("?"),
-            w.size_bytes.map_or("missing".into(), format_bytes),
-            w.sha256
-                .as_deref()
-                .map_or("—".into(), |h| format!("`{}…`", &h[..12])),
-            w.args.join(" "),
-            w.verification
-        );
-    }
-    out.push_str(HOW_TO_READ);
-    out
+    let _ = writeln!(out);
 }
 
 /// Workloads down, runtimes across: execute medians, or the status of a failed cell.

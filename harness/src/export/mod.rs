@@ -1,10 +1,10 @@
 //! Renderings of [`Results`]: one exporter per format, each in its own file.
 //! Adding a format = one module implementing [`Exporter`] + one line in [`all`].
 
-mod chart;
+pub(crate) mod chart;
 mod csv;
 mod json;
-mod markdown;
+pub(crate) mod markdown;
 
 use std::path::PathBuf;
 
@@ -17,9 +17,10 @@ pub use csv::CsvExporter;
 pub use json::JsonExporter;
 pub use markdown::MarkdownExporter;
 
-pub trait Exporter {
+/// Renders `R`: a run's [`Results`], or a conformance matrix.
+pub trait Exporter<R = Results> {
     /// Files to write, relative to the results directory.
-    fn export(&self, results: &Results) -> Result<Vec<(PathBuf, Vec<u8>)>>;
+    fn export(&self, results: &R) -> Result<Vec<(PathBuf, Vec<u8>)>>;
 }
 
 /// Every format a results directory holds.

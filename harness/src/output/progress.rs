@@ -1,5 +1,5 @@
-//! A progress bar with ETA over all iterations of a run (on stderr, and only
-//! when stderr is a terminal).
+//! A progress bar with ETA over all iterations of a run, or all tests of a
+//! conformance run (on stderr, and only when stderr is a terminal).
 
 use std::time::Duration;
 
@@ -10,13 +10,13 @@ pub struct Progress {
 }
 
 impl Progress {
-    pub fn new(total_iterations: u64) -> Progress {
-        let bar =
-            ProgressBar::with_draw_target(Some(total_iterations), ProgressDrawTarget::stderr());
-        bar.set_style(
-            ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} iterations · ETA {eta} · {msg}")
-                .expect("valid template"),
+    /// A bar over `total` steps, counted as `unit` ("iterations", "tests").
+    pub fn new(total: u64, unit: &str) -> Progress {
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+        let template = format!(
+            "{{spinner}} [{{elapsed_precise}}] {{wide_bar}} {{pos}}/{{len}} {unit} · ETA {{eta}} · {{msg}}"
         );
+        bar.set_style(ProgressStyle::with_template(&template).expect("valid template"));
         // Keeps the clock and spinner moving through long iterations.
         bar.enable_steady_tick(Duration::from_millis(120));
         Progress { bar }
@@ -27,9 +27,9 @@ impl Progress {
         self.bar.set_message(label.to_string());
     }
 
-    /// Iterations finished, or that will not run (a failed cell's remaining processes).
-    pub fn advance(&self, iterations: u64) {
-        self.bar.inc(iterations);
+    /// Steps finished, or that will not run (a failed cell's remaining processes).
+    pub fn advance(&self, steps: u64) {
+        self.bar.inc(steps);
     }
 
     pub fn finish(&self) {

@@ -1,8 +1,10 @@
-//! Terminal tables: the run summary and the listings.
+//! Terminal tables: the run summary, the conformance matrix and the listings.
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell as TableCell, CellAlignment, Color, Table};
 
+use crate::conformance::export::cell_label;
+use crate::conformance::{Matrix, Verdict};
 use crate::export::format_ns;
 use crate::job::Phase;
 use crate::results::{Results, Status};
@@ -40,6 +42,47 @@ pub fn summary(results: &Results) -> Table {
                 },
             });
         }
+        table.add_row(row);
+    }
+    table
+}
+
+/// Tests down, runtimes across: one verdict per cell, coloured.
+pub fn conformance_matrix(m: &Matrix) -> Table {
+    let mut header = vec!["test".to_string()];
+    header.extend(m.runtimes.iter().map(|r| r.id.clone()));
+    let mut table = new_table(header);
+    for (suite, test) in m.test_ids() {
+        let mut row = vec![TableCell::new(format!("{}/{}", suite.name, test.name))];
+        for rt in &m.runtimes {
+            row.push(match m.result(&suite.name, &test.name, &rt.id) {
+                None => TableCell::new("missing").fg(Color::DarkGrey),
+                Some(r) => TableCell::new(cell_label(r.verdict)).fg(match r.verdict {
+                    Verdict::Pass => Color::Green,
+                    Verdict::Fail => Color::Red,
+                    Verdict::Skip => Color::DarkGrey,
+                    Verdict::ExpectedFail => Color::Yellow,
+                    Verdict::UnexpectedPass => Color::Magenta,
+                }),
+            });
+        }
+        table.add_row(row);
+    }
+    table
+}
+
+/// Pass rate per runtime for each suite and each category in it.
+pub fn conformance_rates(m: &Matrix) -> Table {
+    let mut header = vec!["pass rate".to_string()];
+    header.extend(m.runtimes.iter().map(|r| r.id.clone()));
+    let mut table = new_table(header);
+    for (group, tallies) in m.tallies() {
+        let mut row = vec![TableCell::new(group.to_string())];
+        row.extend(
+            m.runtimes
+                .iter()
+                .map(|rt| TableCell::new(tallies.get(&rt.id).map_or("—".into(), |t| t.describe()))),
+        );
         table.add_row(row);
     }
     table

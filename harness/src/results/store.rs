@@ -9,7 +9,7 @@ use crate::export::Exporter;
 
 /// Writes every exporter's files into `dir`, each atomically (temp file in
 /// the same directory, then rename), so a reader or a crash never sees half a file.
-pub fn save(dir: &Path, results: &Results, exporters: &[Box<dyn Exporter>]) -> Result<()> {
+pub fn save<R>(dir: &Path, results: &R, exporters: &[Box<dyn Exporter<R>>]) -> Result<()> {
     for exporter in exporters {
         for (relative, bytes) in exporter.export(results)? {
             let path = dir.join(&relative);
