@@ -7,7 +7,8 @@
 # linked with the timing shim (workloads/native/shim.c); cargo builds them
 # (adapters/build.rs calls --native), so they are never committed.
 #
-#   scripts/build-workloads.sh              rebuild into workloads/wasm and workloads/fixtures
+#   scripts/build-workloads.sh              rebuild into workloads/wasm, workloads/fixtures and
+#                                           workloads/conformance/{wasi,sandbox}
 #   scripts/build-workloads.sh --check      rebuild into a temporary folder and fail on any difference
 #   scripts/build-workloads.sh --native DIR build the native twins into DIR, with DIR/toolchain.txt
 set -euo pipefail
@@ -72,13 +73,20 @@ fi
 
 out_wasm="wasm"
 out_fixtures="fixtures"
+out_conformance="conformance"
 if [[ "${1:-}" == "--check" ]]; then
     tmp="$(mktemp -d)"
     trap 'rm -rf "$tmp"' EXIT
     out_wasm="$tmp/wasm"
     out_fixtures="$tmp/fixtures"
+    out_conformance="$tmp/conformance"
 fi
+# The conformance suites, in wasi-testsuite's layout: every source under
+# conformance/src/SUITE is one test, built to conformance/SUITE/NAME.wasm
+# beside its NAME.json.
+CONFORMANCE_SUITES=(wasi sandbox)
 mkdir -p "$out_wasm" "$out_fixtures"
+for suite in "${CONFORMANCE_SUITES[@]}"; do mkdir -p "$out_conformance/$suite"; done
 
 for name in "${C_WORKLOADS[@]}"; do
     # shellcheck disable=SC2086 # the extra flags are meant to split
@@ -95,17 +103,35 @@ for src in fixtures/*.c; do
     name="$(basename "$src" .c)"
     "$CC" "${WASM_CFLAGS[@]}" -o "$out_fixtures/$name.wasm" "$src"
 done
+# Same flags as the workloads: a test should see the code a workload would.
+shopt -s nullglob # a suite may have no Rust tests
+for suite in "${CONFORMANCE_SUITES[@]}"; do
+    for src in conformance/src/"$suite"/*.c; do
+        "$CC" "${WASM_CFLAGS[@]}" -o "$out_conformance/$suite/$(basename "$src" .c).wasm" "$src"
+    done
+    for src in conformance/src/"$suite"/*.rs; do
+        "$RUSTC" "${WASM_RUSTFLAGS[@]}" -o "$out_conformance/$suite/$(basename "$src" .rs).wasm" "$src"
+    done
+done
+shopt -u nullglob
 
 if [[ "${1:-}" == "--check" ]]; then
     status=0
-    for built in "$out_wasm"/*.wasm "$out_fixtures"/*.wasm; do
+    for built in "$out_wasm"/*.wasm "$out_fixtures"/*.wasm "$out_conformance"/*/*.wasm; do
         committed="${built#"$tmp"/}"
         if ! cmp -s "$built" "$committed"; then
             echo "differs from a rebuild: workloads/$committed" >&2
             status=1
         fi
     done
+    # A test whose source is gone would otherwise still run from its stale module.
+    for committed in conformance/*/*.wasm; do
+        if [[ ! -e "$tmp/$committed" ]]; then
+            echo "no source builds it: workloads/$committed" >&2
+            status=1
+        fi
+    done
     [[ $status == 0 ]] && echo "every committed .wasm matches a fresh build"
     exit $status
 fi
-echo "built: $(ls "$out_wasm"/*.wasm "$out_fixtures"/*.wasm | wc -l) modules"
+echo "built: $(ls "$out_wasm"/*.wasm "$out_fixtures"/*.wasm "$out_conformance"/*/*.wasm | wc -l) modules"
