@@ -23,14 +23,15 @@ pub enum RunError {
 
 impl RunError {
     /// A module the runtime's validator refused. A module that is valid but
-    /// uses a proposal the runtime does not enable (wasmparser says so in so
-    /// many words) is `unsupported`, not invalid: another runtime may run it.
+    /// uses a proposal the runtime does not enable (wasmparser and V8 say so
+    /// in so many words) is `unsupported`, not invalid: another runtime may run it.
     pub fn rejected(message: String) -> RunError {
-        const PROPOSAL_OFF: [&str; 4] = [
+        const PROPOSAL_OFF: [&str; 5] = [
             "not supported without the",
             "support is not enabled",
             "proposal not enabled",
             "requires the",
+            "enable with --experimental-wasm-",
         ];
         if PROPOSAL_OFF.iter().any(|p| message.contains(p)) {
             RunError::Unsupported(format!("a proposal it does not enable: {message}"))
@@ -72,6 +73,12 @@ mod tests {
         let simd = "SIMD support is not enabled (at offset 0x3a)";
         assert!(matches!(
             RunError::rejected(simd.into()),
+            RunError::Unsupported(_)
+        ));
+        let v8 = "CompileError: WebAssembly.Module(): invalid value type 'noexternref', \
+                  enable with --experimental-wasm-gc @+267";
+        assert!(matches!(
+            RunError::rejected(v8.into()),
             RunError::Unsupported(_)
         ));
         let bad = "magic header not detected: bad magic number";

@@ -295,7 +295,7 @@ impl Reply {
             let (kind, message) = error.split_once(' ').unwrap_or((error, ""));
             let message = message.to_string();
             return Err(match kind {
-                "invalid" => RunError::InvalidModule(message),
+                "invalid" => RunError::rejected(message),
                 "instantiate" => RunError::Instantiate(message),
                 "trap" => RunError::Trap(message),
                 _ => RunError::Other(message),
