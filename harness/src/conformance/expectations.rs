@@ -6,6 +6,8 @@
 //! "sandbox/grant_readonly" = "Wasmer does not enforce read-only preopens"
 //! [skip]
 //! "wasi/poll_stdin" = "blocks forever on this runtime"
+//! [flaky]
+//! "wasi/poll_clock" = "sleeps a little shorter than asked, some of the time"
 //! ```
 
 use std::collections::BTreeMap;
@@ -24,6 +26,10 @@ pub struct Expectations {
     /// Tests not to run at all, with why (one that hangs the runtime, say).
     #[serde(default)]
     pub skip: BTreeMap<String, String>,
+    /// Tests that fail only some of the time, with why: a pass is a pass, a
+    /// failure is expected.
+    #[serde(default)]
+    pub flaky: BTreeMap<String, String>,
 }
 
 /// What the expectations say about one test.
@@ -32,6 +38,7 @@ pub enum Expected<'a> {
     Pass,
     Fail(&'a str),
     Skip(&'a str),
+    Flaky(&'a str),
 }
 
 impl Expectations {
@@ -49,8 +56,13 @@ impl Expectations {
 
     pub fn parse(text: &str) -> Result<Expectations> {
         let parsed: Expectations = toml::from_str(text)?;
-        if let Some(both) = parsed.fail.keys().find(|k| parsed.skip.contains_key(*k)) {
-            anyhow::bail!("{both} is both expected to fail and skipped; pick one");
+        let mut seen = std::collections::BTreeSet::new();
+        for id in parsed.ids() {
+            if !seen.insert(id) {
+                anyhow::bail!(
+                    "{id} is listed in more than one of [fail], [skip], [flaky]; pick one"
+                );
+            }
         }
         Ok(parsed)
     }
@@ -60,9 +72,20 @@ impl Expectations {
             Expected::Skip(reason)
         } else if let Some(reason) = self.fail.get(test_id) {
             Expected::Fail(reason)
+        } else if let Some(reason) = self.flaky.get(test_id) {
+            Expected::Flaky(reason)
         } else {
             Expected::Pass
         }
+    }
+
+    /// Every test id the file names.
+    fn ids(&self) -> impl Iterator<Item = &str> {
+        self.fail
+            .keys()
+            .chain(self.skip.keys())
+            .chain(self.flaky.keys())
+            .map(String::as_str)
     }
 
     /// Entries for a loaded suite that name no test in it: stale data that
@@ -71,19 +94,15 @@ impl Expectations {
         &'a self,
         suites: &'a [(String, Vec<String>)],
     ) -> impl Iterator<Item = &'a str> + 'a {
-        self.fail
-            .keys()
-            .chain(self.skip.keys())
-            .map(String::as_str)
-            .filter(move |id| {
-                let Some((suite, test)) = id.split_once('/') else {
-                    return true;
-                };
-                suites
-                    .iter()
-                    .find(|(name, _)| name == suite)
-                    .is_some_and(|(_, tests)| !tests.iter().any(|t| t == test))
-            })
+        self.ids().filter(move |id| {
+            let Some((suite, test)) = id.split_once('/') else {
+                return true;
+            };
+            suites
+                .iter()
+                .find(|(name, _)| name == suite)
+                .is_some_and(|(_, tests)| !tests.iter().any(|t| t == test))
+        })
     }
 }
 
@@ -107,6 +126,8 @@ mod tests {
         assert!(Expectations::parse("[oops]\n").is_err());
         let both = Expectations::parse("[fail]\n\"s/a\" = \"x\"\n[skip]\n\"s/a\" = \"y\"\n");
         assert!(format!("{:#}", both.unwrap_err()).contains("s/a"));
+        let both = Expectations::parse("[skip]\n\"s/a\" = \"x\"\n[flaky]\n\"s/a\" = \"y\"\n");
+        assert!(format!("{:#}", both.unwrap_err()).contains("more than one"));
     }
 
     #[test]

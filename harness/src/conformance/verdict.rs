@@ -202,6 +202,11 @@ pub fn verdict(checked: Result<(), String>, expected: Expected<'_>) -> (Verdict,
             Verdict::ExpectedFail,
             Some(format!("{what} (known: {reason})")),
         ),
+        (Ok(()), Expected::Flaky(_)) => (Verdict::Pass, None),
+        (Err(what), Expected::Flaky(reason)) => (
+            Verdict::ExpectedFail,
+            Some(format!("{what} (known to be flaky: {reason})")),
+        ),
     }
 }
 
@@ -324,6 +329,14 @@ mod tests {
             verdict(ok(), Expected::Skip("hangs")),
             (Verdict::Skip, Some("hangs".into()))
         );
+        // A flaky test may go either way without breaking expectations.
+        assert_eq!(
+            verdict(ok(), Expected::Flaky("timing")),
+            (Verdict::Pass, None)
+        );
+        let (v, why) = verdict(bad(), Expected::Flaky("timing"));
+        assert_eq!(v, Verdict::ExpectedFail);
+        assert!(why.unwrap().ends_with("(known to be flaky: timing)"));
     }
 
     #[test]

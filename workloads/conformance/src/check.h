@@ -84,15 +84,19 @@ static inline void err_in(__wasi_errno_t e, const char *what, const __wasi_errno
     err_in((e), (what), (const __wasi_errno_t[]){__VA_ARGS__, 0})
 
 
-/* The first preopened directory: the test's root (or its first `dirs` entry).
- * Found by scanning from fd 3, as wasi-libc does. */
+/* The granted directory of a test with one grant (`root`, or one `dirs`
+ * entry): the last preopen, found by scanning from fd 3 as wasi-libc does.
+ * A runtime may put one of its own first (Wasmer always preopens its virtual
+ * root "/" as fd 3); the grant comes after it. */
 static inline __wasi_fd_t preopen_fd(void) {
+    __wasi_fd_t found = 0;
     for (__wasi_fd_t fd = 3; fd < 64; fd++) {
         __wasi_prestat_t ps;
         __wasi_errno_t e = __wasi_fd_prestat_get(fd, &ps);
         if (e == __WASI_ERRNO_BADF) break;
-        if (e == __WASI_ERRNO_SUCCESS && ps.tag == __WASI_PREOPENTYPE_DIR) return fd;
+        if (e == __WASI_ERRNO_SUCCESS && ps.tag == __WASI_PREOPENTYPE_DIR) found = fd;
     }
+    if (found) return found;
     fail("no preopened directory: none (expected one at fd 3 or after)");
 }
 
