@@ -84,7 +84,7 @@ struct RunArgs {
     /// Seconds one iteration may take: the runtime interrupts a guest whose
     /// execute phase runs longer, and the harness kills a worker that finishes
     /// no iteration within this plus one second.
-    #[arg(long, default_value_t = 60.0)]
+    #[arg(long, default_value_t = 60.0, value_parser = positive_seconds)]
     timeout: f64,
     /// Largest linear memory a guest may grow to, in MiB.
     #[arg(long, default_value_t = Settings::DEFAULT_MAX_MEMORY_MIB)]
@@ -117,7 +117,7 @@ struct ConformanceArgs {
     #[arg(long, default_value_os_t = conformance_dir().join("expectations"), hide_default_value = true)]
     expectations: PathBuf,
     /// Seconds a test may run before the runtime must stop it.
-    #[arg(long, default_value_t = 10.0)]
+    #[arg(long, default_value_t = 10.0, value_parser = positive_seconds)]
     timeout: f64,
     /// Largest linear memory a test may grow to, in MiB.
     #[arg(long, default_value_t = 256)]
@@ -128,6 +128,23 @@ struct ConformanceArgs {
     /// Results directory (default: a new timestamped folder under results/).
     #[arg(long)]
     out: Option<PathBuf>,
+}
+
+/// A `--timeout`: a positive, finite number of seconds.
+fn positive_seconds(value: &str) -> Result<f64, String> {
+    match value.parse::<f64>() {
+        Ok(s) if s > 0.0 && s.is_finite() => Ok(s),
+        _ => Err("must be a positive number of seconds".into()),
+    }
+}
+
+/// Set by Ctrl-C: the run stops starting work and keeps what finished.
+fn interrupt_flag() -> Result<Arc<AtomicBool>> {
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let flag = interrupted.clone();
+    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
+        .context("installing the Ctrl-C handler")?;
+    Ok(interrupted)
 }
 
 /// Where the project's suites and expectations live.
@@ -277,10 +294,6 @@ fn run(args: RunArgs) -> Result<ExitCode> {
             return Ok(ExitCode::from(USAGE));
         }
     };
-    if !(args.timeout > 0.0 && args.timeout.is_finite()) {
-        eprintln!("error: --timeout must be a positive number of seconds");
-        return Ok(ExitCode::from(USAGE));
-    }
     let seed = args.seed.unwrap_or_else(rand::random);
     let plan = Plan {
         runtimes,
@@ -297,12 +310,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     };
     let out_dir = args.out.unwrap_or_else(|| default_out_dir(""));
 
-    let interrupted = Arc::new(AtomicBool::new(false));
-    {
-        let flag = interrupted.clone();
-        ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
-            .context("installing the Ctrl-C handler")?;
-    }
+    let interrupted = interrupt_flag()?;
     let exe = std::env::current_exe().context("locating the wasm-arena binary")?;
     let progress = Progress::new(plan.total_iterations(), "iterations");
     let runner = Runner {
@@ -349,34 +357,29 @@ fn conformance(args: ConformanceArgs) -> Result<ExitCode> {
         }
     };
     // Conformance runs modules as they are: a native twin has no WASI to test,
-    // and a runtime that is not built in has nothing to say.
-    let unusable: Vec<String> = runtimes
-        .iter()
-        .filter(|d| !d.compiled_in() || !d.tier.has_load_phases())
-        .map(|d| {
-            if d.compiled_in() {
-                format!("{} runs native twins, not WebAssembly", d.id)
-            } else {
-                format!(
-                    "{} is not compiled in (rebuild with `--features {}`)",
-                    d.id, d.feature
-                )
-            }
-        })
-        .collect();
-    if !unusable.is_empty() && !args.runtime.is_empty() {
-        eprintln!("error: {}", unusable.join("; "));
-        return Ok(ExitCode::from(USAGE));
-    }
-    let runtimes: Vec<_> = runtimes
+    // and a runtime that is not built in has nothing to say. Named ones are
+    // refused; by default they are left out.
+    let (usable, unusable): (Vec<_>, Vec<_>) = runtimes
         .into_iter()
-        .filter(|d| d.compiled_in() && d.tier.has_load_phases())
-        .map(|d| d.configured_info())
-        .collect();
-    if !(args.timeout > 0.0 && args.timeout.is_finite()) {
-        eprintln!("error: --timeout must be a positive number of seconds");
+        .partition(|d| d.compiled_in() && d.tier.has_load_phases());
+    if !unusable.is_empty() && !args.runtime.is_empty() {
+        let why: Vec<String> = unusable
+            .iter()
+            .map(|d| {
+                if d.compiled_in() {
+                    format!("{} runs native twins, not WebAssembly", d.id)
+                } else {
+                    format!(
+                        "{} is not compiled in (rebuild with `--features {}`)",
+                        d.id, d.feature
+                    )
+                }
+            })
+            .collect();
+        eprintln!("error: {}", why.join("; "));
         return Ok(ExitCode::from(USAGE));
     }
+    let runtimes: Vec<_> = usable.iter().map(|d| d.configured_info()).collect();
     let suite_dirs = if args.suite.is_empty() {
         ["wasi", "sandbox"]
             .map(|s| conformance_dir().join(s))
@@ -433,12 +436,7 @@ fn conformance(args: ConformanceArgs) -> Result<ExitCode> {
         expectations.insert(rt.id.clone(), e);
     }
 
-    let interrupted = Arc::new(AtomicBool::new(false));
-    {
-        let flag = interrupted.clone();
-        ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
-            .context("installing the Ctrl-C handler")?;
-    }
+    let interrupted = interrupt_flag()?;
     let exe = std::env::current_exe().context("locating the wasm-arena binary")?;
     let jobs = args
         .jobs

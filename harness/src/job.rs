@@ -77,6 +77,18 @@ pub enum Stage {
     Verify,
 }
 
+impl Stage {
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Setup => "setup",
+            Stage::Compile => "compile",
+            Stage::Instantiate => "instantiate",
+            Stage::Execute => "execute",
+            Stage::Verify => "verify",
+        }
+    }
+}
+
 /// One timed iteration.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Sample {

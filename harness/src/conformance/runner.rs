@@ -146,11 +146,9 @@ impl Conformance<'_> {
             return Ok(Some(result(Verdict::Skip, Some(reason.to_string()))));
         }
 
-        let began = Instant::now();
-        let Some(observed) = self.observe(case)? else {
+        let Some((observed, seconds)) = self.observe(case)? else {
             return Ok(None);
         };
-        let seconds = began.elapsed().as_secs_f64();
         let (verdict, reason) =
             verdict::verdict(verdict::check(&case.test.spec, &observed), expected);
         let (stdout, stderr) = match &observed {
@@ -161,13 +159,15 @@ impl Conformance<'_> {
             observed: Some(observed.describe()),
             stdout,
             stderr,
-            seconds: Some(seconds),
+            seconds,
             ..result(verdict, reason)
         }))
     }
 
-    /// Runs the test once in a worker, in a scratch directory of its own.
-    fn observe(&self, case: &Case) -> Result<Option<Observed>> {
+    /// Runs the test once in a worker, in a scratch directory of its own:
+    /// how it ended, and the worker's wall time (copying the directories
+    /// beforehand not included; none when no worker ran).
+    fn observe(&self, case: &Case) -> Result<Option<(Observed, Option<f64>)>> {
         let scratch = tempfile::tempdir().context("cannot create a scratch directory")?;
         let spec = &case.test.spec;
         let mut preopens = Vec::new();
@@ -184,7 +184,7 @@ impl Conformance<'_> {
         }
         let wasm = match module_file(&case.test.module, scratch.path()) {
             Ok(path) => path,
-            Err(message) => return Ok(Some(Observed::Lost { message })),
+            Err(message) => return Ok(Some((Observed::Lost { message }, None))),
         };
         let mut args = vec![format!("{}.wasm", case.test.name)];
         args.extend(spec.args.iter().cloned());
@@ -203,12 +203,14 @@ impl Conformance<'_> {
             },
         });
         let limit = Duration::from_secs_f64(self.settings.timeout_s) + KILL_GRACE;
+        let began = Instant::now();
         let run = process::run_worker(self.exe, &task, limit, self.interrupted, |_| {})?;
+        let seconds = began.elapsed().as_secs_f64();
         let event = run
             .events
             .into_iter()
             .find(|e| matches!(e, Event::Exited { .. } | Event::Failed { .. }));
-        Ok(Some(match (event, run.exit) {
+        let observed = match (event, run.exit) {
             (_, Exit::Interrupted) => return Ok(None),
             (
                 Some(Event::Exited {
@@ -230,7 +232,8 @@ impl Conformance<'_> {
             (_, Exit::Code { code }) => Observed::Lost {
                 message: format!("worker exited with code {code}: {}", run.stderr),
             },
-        }))
+        };
+        Ok(Some((observed, Some(seconds))))
     }
 }
 

@@ -36,7 +36,7 @@ impl Observed {
         match self {
             Observed::Exited { code, .. } => format!("exited with code {code}"),
             Observed::Stopped { stage, error } => {
-                format!("stopped at {}: {error}", stage_name(*stage))
+                format!("stopped at {}: {error}", stage.name())
             }
             Observed::Crashed { signal } => format!("the runtime crashed ({signal})"),
             Observed::Killed { after_s } => format!(
@@ -69,16 +69,6 @@ impl Observed {
                 ..
             }
         )
-    }
-}
-
-fn stage_name(stage: Stage) -> &'static str {
-    match stage {
-        Stage::Setup => "setup",
-        Stage::Compile => "compile",
-        Stage::Instantiate => "instantiate",
-        Stage::Execute => "execute",
-        Stage::Verify => "verify",
     }
 }
 

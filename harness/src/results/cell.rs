@@ -106,11 +106,7 @@ fn diagnose(run: &WorkerRun) -> Option<(Status, String, Option<crate::job::Stage
             } => Status::Unsupported,
             _ => Status::Failed,
         };
-        return Some((
-            status,
-            format!("{}: {error}", stage_name(stage)),
-            Some(stage),
-        ));
+        return Some((status, format!("{}: {error}", stage.name()), Some(stage)));
     }
     let with_stderr = |message: String| {
         if run.stderr.is_empty() {
@@ -145,17 +141,6 @@ fn diagnose(run: &WorkerRun) -> Option<(Status, String, Option<crate::job::Stage
             None,
         )),
         Exit::Code { .. } => None,
-    }
-}
-
-fn stage_name(stage: crate::job::Stage) -> &'static str {
-    use crate::job::Stage;
-    match stage {
-        Stage::Setup => "setup",
-        Stage::Compile => "compile",
-        Stage::Instantiate => "instantiate",
-        Stage::Execute => "execute",
-        Stage::Verify => "verify",
     }
 }
 

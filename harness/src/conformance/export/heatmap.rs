@@ -140,7 +140,7 @@ mod tests {
         ] {
             assert!(svg.contains(text), "{text} missing");
         }
-        // Six cells plus five legend swatches, each a verdict colour.
+        // The fail colour: the one FAIL cell and its legend swatch.
         let fail = "#E53935";
         assert_eq!(
             svg.matches(fail).count(),
