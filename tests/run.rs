@@ -63,10 +63,7 @@ fn starter_workloads_run_verified_on_every_wasmtime_compiler() {
                     "{runtime} {workload} {phase}: {p}"
                 );
                 let median = p["median_ns"].as_f64().unwrap();
-                let [lo, hi] = [
-                    p["ci95_ns"][0].as_f64().unwrap(),
-                    p["ci95_ns"][1].as_f64().unwrap(),
-                ];
+                let [lo, hi] = [0, 1].map(|i| p["ci95_ns"][i].as_f64().unwrap());
                 assert!(lo <= median && median <= hi, "{p}");
             }
         }
@@ -109,6 +106,49 @@ fn the_seed_fixes_the_order_and_is_recorded() {
     );
     assert!(output.status.success(), "{}", text(&output));
     assert_eq!(results["settings"]["seed"], 7);
+}
+
+/// One sample has a median but no spread: the results say null and the
+/// report says so, instead of a zero-width interval that looks exact.
+#[test]
+fn a_single_sample_has_no_interval_stddev_or_cv() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().display().to_string();
+    let output = wasm_arena(&[
+        "run",
+        "--size",
+        "small",
+        "--runtime",
+        "wasmtime-cranelift",
+        "--workload",
+        "empty",
+        "--processes",
+        "1",
+        "--iterations",
+        "1",
+        "--warmup",
+        "0",
+        "--out",
+        &out,
+    ]);
+    assert!(output.status.success(), "{}", text(&output));
+    let results = read_results(dir.path());
+    let execute = &cell(&results, "wasmtime-cranelift", "empty")["phases"]["execute"];
+    assert_eq!(
+        execute["samples_ns"].as_array().unwrap().len(),
+        1,
+        "{execute}"
+    );
+    assert!(execute["median_ns"].as_f64().unwrap() > 0.0, "{execute}");
+    for spread in ["stddev_ns", "cv", "ci95_ns"] {
+        assert!(execute[spread].is_null(), "{spread}: {execute}");
+    }
+    let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    let row = report
+        .lines()
+        .find(|l| l.starts_with("| `empty` | `wasmtime-cranelift` |") && l.ends_with("| 1 |"))
+        .unwrap_or_else(|| panic!("no per-phase row for the cell:\n{report}"));
+    assert_eq!(row.matches('—').count(), 3, "{row}");
 }
 
 #[test]

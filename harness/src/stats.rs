@@ -15,16 +15,17 @@ pub struct Summary {
     pub n: usize,
     pub median: f64,
     pub mean: f64,
-    /// Sample standard deviation (n - 1 in the denominator); 0 for one sample.
-    pub stddev: f64,
+    /// Sample standard deviation (n - 1 in the denominator); none for one
+    /// sample, which has no spread to estimate (0 would claim a perfect one).
+    pub stddev: Option<f64>,
     /// Coefficient of variation: stddev / mean.
-    pub cv: f64,
+    pub cv: Option<f64>,
     pub min: f64,
     pub max: f64,
     pub p5: f64,
     pub p95: f64,
-    /// Bootstrap 95% confidence interval of the median.
-    pub ci95: [f64; 2],
+    /// Bootstrap 95% confidence interval of the median; none for one sample.
+    pub ci95: Option<[f64; 2]>,
 }
 
 /// Summarises `samples`; `None` when there are none. `seed` makes the
@@ -37,17 +38,14 @@ pub fn summarize(samples: &[f64], seed: u64) -> Option<Summary> {
     sorted.sort_by(f64::total_cmp);
     let n = sorted.len();
     let mean = sorted.iter().sum::<f64>() / n as f64;
-    let stddev = if n > 1 {
-        (sorted.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt()
-    } else {
-        0.0
-    };
+    let stddev = (n > 1)
+        .then(|| (sorted.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt());
     Some(Summary {
         n,
         median: percentile_sorted(&sorted, 50.0),
         mean,
         stddev,
-        cv: if mean != 0.0 { stddev / mean } else { 0.0 },
+        cv: stddev.map(|sd| if mean != 0.0 { sd / mean } else { 0.0 }),
         min: sorted[0],
         max: sorted[n - 1],
         p5: percentile_sorted(&sorted, 5.0),
@@ -88,11 +86,17 @@ fn median_in_place(data: &mut [f64]) -> f64 {
 
 /// Percentile bootstrap confidence interval of the median at `level`
 /// (e.g. 0.95): resample with replacement, take each resample's median, and
-/// return the middle `level` of those medians.
-pub fn bootstrap_median_ci(samples: &[f64], level: f64, resamples: usize, seed: u64) -> [f64; 2] {
+/// return the middle `level` of those medians. None for fewer than two
+/// samples: every resample of one value is that value, an interval of zero
+/// width that says nothing about the median's uncertainty.
+pub fn bootstrap_median_ci(
+    samples: &[f64],
+    level: f64,
+    resamples: usize,
+    seed: u64,
+) -> Option<[f64; 2]> {
     if samples.len() < 2 {
-        let only = samples.first().copied().unwrap_or(f64::NAN);
-        return [only, only];
+        return None;
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut resample = vec![0.0; samples.len()];
@@ -106,10 +110,10 @@ pub fn bootstrap_median_ci(samples: &[f64], level: f64, resamples: usize, seed: 
         .collect();
     medians.sort_by(f64::total_cmp);
     let tail = (1.0 - level) / 2.0 * 100.0;
-    [
+    Some([
         percentile_sorted(&medians, tail),
         percentile_sorted(&medians, 100.0 - tail),
-    ]
+    ])
 }
 
 #[cfg(test)]
@@ -138,14 +142,22 @@ mod tests {
     }
 
     #[test]
-    fn single_sample_is_its_own_everything() {
+    fn single_sample_is_its_own_centre_and_has_no_spread() {
         let s = summarize(&[42.0], 1).unwrap();
         assert_eq!(
             (s.n, s.median, s.mean, s.min, s.max, s.p5, s.p95),
             (1, 42.0, 42.0, 42.0, 42.0, 42.0, 42.0)
         );
-        assert_eq!((s.stddev, s.cv), (0.0, 0.0));
-        assert_eq!(s.ci95, [42.0, 42.0]);
+        assert_eq!((s.stddev, s.cv, s.ci95), (None, None, None));
+    }
+
+    #[test]
+    fn two_equal_samples_have_zero_spread() {
+        let s = summarize(&[7.0, 7.0], 1).unwrap();
+        assert_eq!(
+            (s.stddev, s.cv, s.ci95),
+            (Some(0.0), Some(0.0), Some([7.0, 7.0]))
+        );
     }
 
     #[test]
@@ -163,13 +175,14 @@ mod tests {
         assert!(close(s.p5, 5.95, 1e-9), "p5 = {}", s.p5);
         assert!(close(s.p95, 95.05, 1e-9), "p95 = {}", s.p95);
         // Sample sd of 1..=100 is sqrt(100 * 101 / 12) = 29.011...
+        let sd = s.stddev.unwrap();
         assert!(
-            close(s.stddev, (100.0f64 * 101.0 / 12.0).sqrt(), 1e-9),
-            "sd = {}",
-            s.stddev
+            close(sd, (100.0f64 * 101.0 / 12.0).sqrt(), 1e-9),
+            "sd = {sd}"
         );
-        assert!(close(s.cv, s.stddev / 50.5, 1e-12));
-        assert!(s.ci95[0] < 50.5 && 50.5 < s.ci95[1], "ci {:?}", s.ci95);
+        assert!(close(s.cv.unwrap(), sd / 50.5, 1e-12));
+        let [lo, hi] = s.ci95.unwrap();
+        assert!(lo < 50.5 && 50.5 < hi, "ci {lo}..{hi}");
     }
 
     #[test]
@@ -184,7 +197,7 @@ mod tests {
         let s = summarize(&data, 3).unwrap();
         assert!(close(s.mean, 1000.0, 2.0), "mean {}", s.mean);
         assert!(close(s.median, 1000.0, 2.0), "median {}", s.median);
-        assert!(close(s.stddev, 50.0, 1.5), "sd {}", s.stddev);
+        assert!(close(s.stddev.unwrap(), 50.0, 1.5), "sd {:?}", s.stddev);
         // p5/p95 of a normal are mean -/+ 1.645 sd.
         assert!(close(s.p5, 1000.0 - 1.645 * 50.0, 3.0), "p5 {}", s.p5);
         assert!(close(s.p95, 1000.0 + 1.645 * 50.0, 3.0), "p95 {}", s.p95);
@@ -198,7 +211,7 @@ mod tests {
         let covered = (0..trials)
             .filter(|&t| {
                 let data = normal(41, 500.0, 20.0, 1000 + t);
-                let [lo, hi] = bootstrap_median_ci(&data, 0.95, 1000, t);
+                let [lo, hi] = bootstrap_median_ci(&data, 0.95, 1000, t).unwrap();
                 lo <= 500.0 && 500.0 <= hi
             })
             .count();
@@ -211,7 +224,7 @@ mod tests {
         let small = normal(20, 100.0, 10.0, 5);
         let large = normal(2000, 100.0, 10.0, 5);
         let width = |d: &[f64]| {
-            let [lo, hi] = bootstrap_median_ci(d, 0.95, 1000, 1);
+            let [lo, hi] = bootstrap_median_ci(d, 0.95, 1000, 1).unwrap();
             hi - lo
         };
         assert!(width(&large) < width(&small) / 4.0);

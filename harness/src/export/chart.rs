@@ -118,7 +118,7 @@ fn phase_chart(r: &Results, phase: Phase) -> Result<String> {
                         .phases
                         .get(&phase)
                         .filter(|_| cell.status == Status::Ok)
-                        .map(|p| [p.ci95_ns[0], p.median_ns, p.ci95_ns[1]]);
+                        .map(|p| (p.median_ns, p.ci95_ns));
                     Some((i, values, cell.status))
                 })
                 .collect();
@@ -129,9 +129,9 @@ fn phase_chart(r: &Results, phase: Phase) -> Result<String> {
     Ok(svg)
 }
 
-/// A runtime's bar in a panel: its index (colour), `[ci_lo, median, ci_hi]`
-/// when the cell succeeded, and its status.
-type Bar = (usize, Option<[f64; 3]>, Status);
+/// A runtime's bar in a panel: its index (colour), its median and 95% CI
+/// (none for a single sample) when the cell succeeded, and its status.
+type Bar = (usize, Option<(f64, Option<[f64; 2]>)>, Status);
 
 /// Bars spanning more than this ratio get a logarithmic axis: otherwise the
 /// JITs are flat lines beside an interpreter.
@@ -146,7 +146,7 @@ fn draw_panel<DB: DrawingBackend>(
     let values: Vec<f64> = bars
         .iter()
         .filter_map(|b| b.1)
-        .flatten()
+        .flat_map(|(median, ci)| std::iter::once(median).chain(ci.into_iter().flatten()))
         .filter(|v| *v > 0.0)
         .collect();
     let max = values.iter().copied().fold(0.0, f64::max);
@@ -235,7 +235,7 @@ where
     for &(i, values, status) in bars {
         let x = i as f64;
         match values {
-            Some([lo, median, hi]) => {
+            Some((median, ci)) => {
                 let s = axis.scale;
                 chart
                     .draw_series(std::iter::once(Rectangle::new(
@@ -243,20 +243,23 @@ where
                         colour(i).filled(),
                     )))
                     .map_err(plot_error)?;
-                chart
-                    .draw_series(std::iter::once(ErrorBar::new_vertical(
-                        x,
-                        lo / s,
-                        median / s,
-                        hi / s,
-                        BLACK.stroke_width(1),
-                        8,
-                    )))
-                    .map_err(plot_error)?;
+                if let Some([lo, hi]) = ci {
+                    chart
+                        .draw_series(std::iter::once(ErrorBar::new_vertical(
+                            x,
+                            lo / s,
+                            median / s,
+                            hi / s,
+                            BLACK.stroke_width(1),
+                            8,
+                        )))
+                        .map_err(plot_error)?;
+                }
+                let top = ci.map_or(median, |[_, hi]| hi);
                 chart
                     .draw_series(std::iter::once(Text::new(
                         format_ns(median),
-                        (x - 0.3, (axis.label_y)(hi / s)),
+                        (x - 0.3, (axis.label_y)(top / s)),
                         ("sans-serif", 11).into_font(),
                     )))
                     .map_err(plot_error)?;

@@ -4,14 +4,22 @@ use std::path::PathBuf;
 use anyhow::Result;
 use wasm_arena_adapters::RuntimeInfo;
 
-use super::{Exporter, format_bytes, format_ns};
+use super::{Exporter, format_bytes, format_median_ci, format_ns};
 use crate::host::Host;
 use crate::job::Phase;
-use crate::results::{Cell, NATIVE, Results, Status};
+use crate::results::{Cell, NATIVE, PhaseResult, Results, Status};
 
 /// A coefficient of variation above this makes a measurement suspect (noisy
 /// machine, outliers): the report flags it, as hyperfine warns on outliers.
 pub const NOISY_CV: f64 = 0.10;
+
+fn noisy_mark(p: &PhaseResult) -> &'static str {
+    if p.cv.is_some_and(|cv| cv > NOISY_CV) {
+        " ⚠"
+    } else {
+        ""
+    }
+}
 
 /// `report.md`: what a person reads first.
 pub struct MarkdownExporter;
@@ -190,13 +198,7 @@ fn summary_matrix(out: &mut String, r: &Results) {
                 None => "not run".to_string(),
                 Some(c) if c.status != Status::Ok => format!("**{}**", c.status),
                 Some(c) => match c.phases.get(&Phase::Execute) {
-                    Some(p) => format!(
-                        "{} [{}–{}]{}",
-                        format_ns(p.median_ns),
-                        format_ns(p.ci95_ns[0]),
-                        format_ns(p.ci95_ns[1]),
-                        if p.cv > NOISY_CV { " ⚠" } else { "" }
-                    ),
+                    Some(p) => format!("{}{}", format_median_ci(p), noisy_mark(p)),
                     None => "no samples".into(),
                 },
             })
@@ -330,21 +332,25 @@ fn phase_table(out: &mut String, r: &Results, phase: Phase) {
             );
             continue;
         };
+        // One sample has no spread: its interval, SD and CV cells say so.
         let _ = writeln!(
             out,
-            "| `{}` | `{}` | {} | {}–{} | {} ± {} | {} | {}–{} | {:.1}%{} | {} |",
+            "| `{}` | `{}` | {} | {} | {} ± {} | {} | {}–{} | {}{} | {} |",
             c.workload,
             c.runtime,
             format_ns(p.median_ns),
-            format_ns(p.ci95_ns[0]),
-            format_ns(p.ci95_ns[1]),
+            p.ci95_ns.map_or("—".into(), |[lo, hi]| format!(
+                "{}–{}",
+                format_ns(lo),
+                format_ns(hi)
+            )),
             format_ns(p.mean_ns),
-            format_ns(p.stddev_ns),
+            p.stddev_ns.map_or("—".into(), format_ns),
             format_ns(p.min_ns),
             format_ns(p.p5_ns),
             format_ns(p.p95_ns),
-            p.cv * 100.0,
-            if p.cv > NOISY_CV { " ⚠" } else { "" },
+            p.cv.map_or("—".into(), |cv| format!("{:.1}%", cv * 100.0)),
+            noisy_mark(p),
             p.samples_ns.len()
         );
     }
@@ -408,7 +414,8 @@ const HOW_TO_READ: &str = "
   and `bench.end` calls when it has them, else from `_start` to exit.
 - **Median** is the headline; the **95% CI** is a bootstrap interval of the median: when two
   runtimes' intervals overlap, the difference between them is not established by this run.
-  **CV** is stddev / mean; ⚠ marks CV above 10%, a noisy measurement worth repeating.
+  **CV** is stddev / mean; ⚠ marks CV above 10%, a noisy measurement worth repeating. A
+  single sample has no interval, stddev or CV: those show —.
 - A cell that failed, trapped, timed out, crashed or printed a wrong answer shows its status
   instead of a time; its reason is under *Failures*. Outputs are checked on every iteration.
 - **Peak RSS** is the largest resident set of the cell's worker processes (compiler included);

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use crate::results::Results;
+use crate::results::{PhaseResult, Results};
 
 pub use chart::ChartExporter;
 pub use csv::CsvExporter;
@@ -61,6 +61,20 @@ pub fn format_ns(ns: f64) -> String {
         2
     };
     format!("{value:.digits$} {unit}")
+}
+
+/// A phase's median with its 95% confidence interval (`1.20 s [1.18 s–1.23 s]`),
+/// or the median alone when a single sample gave no interval.
+pub fn format_median_ci(p: &PhaseResult) -> String {
+    match p.ci95_ns {
+        Some([lo, hi]) => format!(
+            "{} [{}–{}]",
+            format_ns(p.median_ns),
+            format_ns(lo),
+            format_ns(hi)
+        ),
+        None => format_ns(p.median_ns),
+    }
 }
 
 pub fn format_bytes(bytes: u64) -> String {

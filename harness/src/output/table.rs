@@ -5,7 +5,7 @@ use comfy_table::{Cell as TableCell, CellAlignment, Color, Table};
 
 use crate::conformance::export::cell_label;
 use crate::conformance::{Matrix, Verdict};
-use crate::export::format_ns;
+use crate::export::format_median_ci;
 use crate::job::Phase;
 use crate::results::{Results, Status};
 
@@ -31,13 +31,9 @@ pub fn summary(results: &Results) -> Table {
                     TableCell::new(c.status.to_string()).fg(Color::Red)
                 }
                 Some(c) => match c.phases.get(&Phase::Execute) {
-                    Some(p) => TableCell::new(format!(
-                        "{} [{}–{}]",
-                        format_ns(p.median_ns),
-                        format_ns(p.ci95_ns[0]),
-                        format_ns(p.ci95_ns[1])
-                    ))
-                    .set_alignment(CellAlignment::Right),
+                    Some(p) => {
+                        TableCell::new(format_median_ci(p)).set_alignment(CellAlignment::Right)
+                    }
                     None => TableCell::new("no samples"),
                 },
             });

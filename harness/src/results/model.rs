@@ -125,13 +125,14 @@ pub struct PhaseResult {
     pub samples_ns: Vec<u64>,
     pub median_ns: f64,
     pub mean_ns: f64,
-    pub stddev_ns: f64,
-    pub cv: f64,
+    /// None (JSON null) for a single sample, as are `cv` and `ci95_ns`.
+    pub stddev_ns: Option<f64>,
+    pub cv: Option<f64>,
     pub min_ns: f64,
     pub max_ns: f64,
     pub p5_ns: f64,
     pub p95_ns: f64,
-    pub ci95_ns: [f64; 2],
+    pub ci95_ns: Option<[f64; 2]>,
 }
 
 impl PhaseResult {
