@@ -18,7 +18,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
-use wasm_arena_adapters::{Limits, PluginCalls, Runtime, WasiSpec};
+use wasm_arena_adapters::{Limits, PluginCalls, Runtime, RuntimeDescriptor, WasiSpec};
 use wasm_arena_harness::catalog::{self, Catalog, Size, Workload};
 use wasm_arena_harness::job::{Observation, Task};
 use wasm_arena_harness::plan::{JobSpec, Plan};
@@ -29,8 +29,19 @@ use wasm_arena_harness::results::{self, ProcessRun, Settings, Status};
 /// a second natively, and in seconds on the slowest interpreter).
 const PROBE_TIMEOUT_S: f64 = 120.0;
 
+/// Compiles per runtime instance in the `compile` group. Wasmer's engine keeps
+/// the code of every module it compiled until the engine is dropped, so
+/// thousands of compiles in one engine exhaust the process's memory mappings
+/// (`vm.max_map_count`) and the bench aborts. A fresh runtime (created outside
+/// the timing) every this many compiles bounds that, and costs little.
+const COMPILES_PER_RUNTIME: u64 = 100;
+
+/// A runtime x workload to bench. It holds no runtime: each group makes one
+/// per case and drops it after, as one live runtime can hold thousands of
+/// memory mappings (Wasmtime's pooling allocator guards each of its 1,000
+/// stack slots), and a runtime per case for the whole bench ran out of them.
 struct Case {
-    runtime: Box<dyn Runtime>,
+    descriptor: RuntimeDescriptor,
     workload: Workload,
     wasm: Vec<u8>,
     plugin: Option<PluginCalls>,
@@ -38,7 +49,11 @@ struct Case {
 
 impl Case {
     fn name(&self) -> String {
-        format!("{}/{}", self.runtime.info().id, self.workload.id)
+        format!("{}/{}", self.descriptor.id, self.workload.id)
+    }
+
+    fn create(&self) -> Box<dyn Runtime> {
+        self.descriptor.create().expect("runtime")
     }
 
     /// Fresh grants, with a fresh `/output` when the workload writes one.
@@ -92,14 +107,13 @@ fn cases() -> Vec<Case> {
                 continue;
             }
             let workload = workload.clone();
-            let runtime = descriptor.create().expect("runtime");
             let wasm = std::fs::read(&workload.wasm).expect("workload .wasm");
             let plugin = workload.plugin.as_ref().map(|spec| PluginCalls {
                 input: std::fs::read(&spec.input).expect("plugin input"),
                 calls: spec.calls,
             });
             cases.push(Case {
-                runtime,
+                descriptor: *descriptor,
                 workload,
                 wasm,
                 plugin,
@@ -142,7 +156,7 @@ fn phases(c: &mut Criterion) {
     let loaded = || {
         cases
             .iter()
-            .filter(|case| case.runtime.info().tier.has_load_phases())
+            .filter(|case| case.descriptor.tier.has_load_phases())
     };
     // Flat sampling: every sample runs the same number of iterations. With
     // criterion's default linear ramp, ten samples of a 25 s compile
@@ -151,7 +165,21 @@ fn phases(c: &mut Criterion) {
     group.sample_size(10).sampling_mode(SamplingMode::Flat);
     for case in loaded() {
         group.bench_function(case.name(), |b| {
-            b.iter(|| case.runtime.compile(&case.wasm).expect("compile"))
+            b.iter_custom(|iterations| {
+                let mut total = Duration::ZERO;
+                let mut left = iterations;
+                while left > 0 {
+                    let runtime = case.create();
+                    for _ in 0..left.min(COMPILES_PER_RUNTIME) {
+                        let began = Instant::now();
+                        let module = runtime.compile(&case.wasm).expect("compile");
+                        total += began.elapsed();
+                        drop(module);
+                    }
+                    left = left.saturating_sub(COMPILES_PER_RUNTIME);
+                }
+                total
+            })
         });
     }
     group.finish();
@@ -159,7 +187,8 @@ fn phases(c: &mut Criterion) {
     let mut group = c.benchmark_group("instantiate");
     group.sample_size(20);
     for case in loaded() {
-        let module = case.runtime.compile(&case.wasm).expect("compile");
+        let runtime = case.create();
+        let module = runtime.compile(&case.wasm).expect("compile");
         let (wasi, _output) = case.wasi();
         group.bench_function(case.name(), |b| {
             b.iter(|| module.instantiate(&wasi).expect("instantiate"))
@@ -175,7 +204,8 @@ fn phases(c: &mut Criterion) {
         .sampling_mode(SamplingMode::Flat)
         .warm_up_time(Duration::from_millis(500));
     for case in &cases {
-        let module = case.runtime.compile(&case.wasm).expect("compile");
+        let runtime = case.create();
+        let module = runtime.compile(&case.wasm).expect("compile");
         group.bench_function(case.name(), |b| {
             b.iter_custom(|iterations| {
                 let mut total = Duration::ZERO;
