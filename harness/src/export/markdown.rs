@@ -8,13 +8,10 @@ use super::{Exporter, format_bytes, format_median_ci, format_ns};
 use crate::host::Host;
 use crate::job::Phase;
 use crate::results::{Cell, NATIVE, PhaseResult, Results, Status};
-
-/// A coefficient of variation above this makes a measurement suspect (noisy
-/// machine, outliers): the report flags it, as hyperfine warns on outliers.
-pub const NOISY_CV: f64 = 0.10;
+use crate::stats::is_noisy;
 
 fn noisy_mark(p: &PhaseResult) -> &'static str {
-    if p.cv.is_some_and(|cv| cv > NOISY_CV) {
+    if p.cv.is_some_and(is_noisy) {
         " ⚠"
     } else {
         ""
