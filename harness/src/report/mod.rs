@@ -1,14 +1,15 @@
 //! A report as data: titled sections of paragraphs, lists, tables and
 //! charts, built once from a run's [`Results`](crate::results::Results)
 //! ([`run`]) or a conformance [`Matrix`](crate::conformance::Matrix)
-//! ([`conformance`]), and rendered by one file per format ([`markdown`]).
-//! What a report says is decided by the builders; how it looks, by the
-//! renderers: a new format is one more renderer.
+//! ([`conformance`]), and rendered by one file per format ([`markdown`],
+//! [`terminal`]). What a report says is decided by the builders; how it
+//! looks, by the renderers: a new format is one more renderer.
 
 mod common;
 pub mod conformance;
 pub mod markdown;
 pub mod run;
+pub mod terminal;
 
 use crate::conformance::Verdict;
 use crate::results::Status;
