@@ -9,6 +9,7 @@ pub mod job;
 pub mod output;
 pub mod plan;
 pub mod process;
+pub mod report;
 pub mod results;
 pub mod run;
 pub mod stats;
