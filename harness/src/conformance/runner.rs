@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use wasm_arena_adapters::{Limits, Preopen, RuntimeInfo, WasiSpec};
 
-use super::expectations::{Expectations, Expected};
+use super::expectations::{Expectations, ExpectedVerdict};
 use super::matrix::{Matrix, SCHEMA_VERSION, Settings, SuiteRecord, TestRecord, TestResult};
 use super::spec::{Suite, TestCase};
 use super::verdict::{self, Observed, Verdict};
@@ -141,8 +141,8 @@ impl Conformance<'_> {
         let expected = self
             .expectations
             .get(&case.runtime.id)
-            .map_or(Expected::Pass, |e| e.get(&test_id));
-        if let Expected::Skip(reason) = expected {
+            .map_or(ExpectedVerdict::Pass, |e| e.get(&test_id));
+        if let ExpectedVerdict::Skip(reason) = expected {
             return Ok(Some(result(Verdict::Skip, Some(reason.to_string()))));
         }
 
