@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::export::Exporter;
+use crate::export::{self, Exporter};
 use crate::host::Host;
 use crate::job::{Event, Task};
 use crate::output::progress::Progress;
@@ -42,7 +42,7 @@ impl Runner<'_> {
             cells: Vec::new(),
         };
         std::fs::create_dir_all(self.out_dir)?;
-        results::save(self.out_dir, &results, &self.exporters)?;
+        export::write(self.out_dir, &results, &self.exporters)?;
 
         let mut runs: HashMap<(usize, usize), Vec<ProcessRun>> = HashMap::new();
         for (sequence, spec) in plan.jobs().into_iter().enumerate() {
@@ -114,14 +114,14 @@ impl Runner<'_> {
                 results::cell_from_runs(runtime.id, &workload.id, entry, plan.settings.seed)
             };
             upsert(&mut results, plan, cell);
-            results::save(self.out_dir, &results, &self.exporters)?;
+            export::write(self.out_dir, &results, &self.exporters)?;
         }
         if self.interrupted.load(Ordering::SeqCst) {
             results.interrupted = true;
         } else {
             results.finished_at = Some(chrono::Utc::now());
         }
-        results::save(self.out_dir, &results, &self.exporters)?;
+        export::write(self.out_dir, &results, &self.exporters)?;
         progress.finish();
         Ok(results)
     }

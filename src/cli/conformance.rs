@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use wasm_arena_harness::conformance::{self, Expectations, Suite};
+use wasm_arena_harness::export;
 use wasm_arena_harness::output::table;
-use wasm_arena_harness::results;
 
 use super::exit::{Classify, Error, Outcome};
 use super::{
@@ -133,7 +133,7 @@ pub fn execute(args: Args) -> Result<Outcome, Error> {
     }
     .run()
     .operational()?;
-    results::save(&out_dir, &matrix, &conformance::export::all()).operational()?;
+    export::write(&out_dir, &matrix, &conformance::export::all()).operational()?;
 
     println!("{}", table::conformance_matrix(&matrix));
     println!("{}", table::conformance_rates(&matrix));

@@ -19,7 +19,7 @@ pub fn execute(args: Args) -> Result<Outcome, Error> {
     // A missing, unreadable or malformed results directory is the user's input;
     // failing to write the renderings back into it is not.
     let results = results::load(&dir).usage()?;
-    results::save(&dir, &results, &export::renderings()).operational()?;
+    export::write(&dir, &results, &export::renderings()).operational()?;
     println!("{}", table::summary(&results));
     println!("report: {}", dir.join("report.md").display());
     Ok(Outcome::Success)
