@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use tempfile::TempDir;
 
-use super::process::{self, Launcher, Node, Reply, json, json_path, other};
+use super::node::{self, Launcher, Node, Reply, json, json_path, other};
 use crate::{
     Capability, Instance, Module, PluginCalls, RunError, RunOutcome, Runtime, RuntimeInfo,
     TimedRegion, WasiSpec, registry,
@@ -20,7 +20,7 @@ pub(super) struct V8 {
 
 impl V8 {
     pub(super) fn boxed() -> Result<Box<dyn Runtime>, RunError> {
-        let found = process::probe()
+        let found = node::probe()
             .as_ref()
             .map_err(|e| RunError::Unsupported(format!("node not found on PATH: {e}")))?;
         let threads = crate::compile_threads();

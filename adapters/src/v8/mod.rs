@@ -7,7 +7,7 @@
 #[cfg(feature = "v8")]
 mod engine;
 #[cfg(feature = "v8")]
-mod process;
+mod node;
 
 use crate::Tier;
 use crate::registry::{Factory, RuntimeDescriptor};
@@ -28,7 +28,7 @@ pub(crate) fn descriptors() -> Vec<RuntimeDescriptor> {
 /// The node on PATH, asked once per process.
 #[cfg(feature = "v8")]
 fn version() -> &'static str {
-    process::probe()
+    node::probe()
         .as_ref()
         .map_or("node not found", |found| found.version)
 }
