@@ -11,6 +11,7 @@
 //! Adding a runtime family = one module here, one cargo feature, one line in
 //! [`registry`].
 
+pub mod child;
 mod error;
 pub mod native;
 pub mod registry;

@@ -2,16 +2,18 @@
 //! collect its events, enforce the time limit by killing it, and read what
 //! the kernel knows about it (exit status or signal, rusage).
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::{Command, ExitStatus, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
+use wasm_arena_adapters::child::{self, Input, Options, Output, Status, Waited};
+
+/// What the kernel counted for a finished worker, as recorded in results.
+pub use wasm_arena_adapters::child::Usage;
 
 use crate::job::{Event, Task};
 
@@ -19,16 +21,6 @@ use crate::job::{Event, Task};
 const POLL: Duration = Duration::from_millis(50);
 /// Most worker stderr kept for error messages.
 const STDERR_KEEP: usize = 4096;
-
-/// What the kernel reports about a finished worker (`getrusage`/`wait4`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-pub struct Usage {
-    pub user_ns: u64,
-    pub sys_ns: u64,
-    pub max_rss_bytes: u64,
-    pub minor_faults: u64,
-    pub major_faults: u64,
-}
 
 /// How a worker ended.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -69,44 +61,23 @@ pub fn run_worker(
     interrupted: &AtomicBool,
     mut on_event: impl FnMut(&Event),
 ) -> Result<WorkerRun> {
+    let task_json = serde_json::to_vec(task)?;
     let spawned_at = Instant::now();
-    let mut child = Command::new(exe)
+    let mut command = Command::new(exe);
+    command
         .arg("worker")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
         // Its own process group: Ctrl-C reaches the harness only, which then
         // decides what happens to the worker.
-        .process_group(0)
-        .spawn()
+        .process_group(0);
+    let options = Options {
+        // A worker that dies before reading its task shows up in its exit status.
+        stdin: Input::Bytes(task_json),
+        stdout: Output::Read,
+        report: None,
+        die_with_parent: false,
+    };
+    let mut child = child::spawn(command, options)
         .with_context(|| format!("cannot start the worker {}", exe.display()))?;
-    let pid = child.id() as libc::pid_t;
-
-    let mut stdin = child.stdin.take().expect("piped stdin");
-    let task_json = serde_json::to_vec(task)?;
-    // From a thread: a task with large stdin bytes must not block the parent,
-    // whose clock has to keep running. A worker that dies before reading its
-    // task shows up in its exit status.
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&task_json);
-    });
-
-    let (tx, rx) = mpsc::channel();
-    let stdout = child.stdout.take().expect("piped stdout");
-    let reader = std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut stderr_pipe = child.stderr.take().expect("piped stderr");
-    let stderr_reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = stderr_pipe.read_to_end(&mut buf);
-        buf
-    });
 
     let mut events = Vec::new();
     let mut spawn_ns = None;
@@ -114,20 +85,23 @@ pub fn run_worker(
     let mut killed: Option<Exit> = None;
     loop {
         if interrupted.load(Ordering::SeqCst) {
-            kill(pid);
+            child.kill();
             killed = Some(Exit::Interrupted);
             break;
         }
         let now = Instant::now();
         if now >= deadline {
-            kill(pid);
+            child.kill();
             let after = limit.as_nanos().try_into().unwrap_or(u64::MAX);
             killed = Some(Exit::TimedOut { after_ns: after });
             break;
         }
-        match rx.recv_timeout(POLL.min(deadline - now)) {
-            Ok(line) => {
-                let event: Event = match serde_json::from_str(&line) {
+        match child
+            .stdout()
+            .next_line(Some(now + POLL.min(deadline - now)))
+        {
+            Ok(Some(line)) => {
+                let event: Event = match serde_json::from_slice(&line) {
                     Ok(e) => e,
                     // Anything else on stdout is noise from a runtime library; keep going.
                     Err(_) => continue,
@@ -146,70 +120,36 @@ pub fn run_worker(
                 on_event(&event);
                 events.push(event);
             }
-            Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => break,
+            Err(Waited::Deadline) => {}
+            Ok(None) => break,
+            // A worker the harness can no longer hear would wait on a full
+            // pipe forever: it ends here, as at the time limit.
+            Err(Waited::Io(_)) => {
+                child.kill();
+                break;
+            }
         }
     }
 
-    let (status, usage) = wait4(pid)?;
-    // The child is reaped; std must not wait on it again.
-    std::mem::forget(child);
-    let _ = reader.join();
-    let _ = writer.join();
-    let stderr_bytes = stderr_reader.join().unwrap_or_default();
-    let exit = killed.unwrap_or_else(|| exit_of(status));
+    let ended = child.reap().context("waiting for the worker")?;
+    let stderr_bytes = child.take_stderr();
+    let exit = killed.unwrap_or_else(|| exit_of(ended.status));
     Ok(WorkerRun {
         events,
         exit,
-        usage,
+        usage: ended.usage,
         spawn_ns,
         stderr: tail(&stderr_bytes),
     })
 }
 
-fn kill(pid: libc::pid_t) {
-    // SAFETY: plain syscall; `pid` is our unreaped child, so it cannot have
-    // been recycled for another process.
-    unsafe {
-        libc::kill(pid, libc::SIGKILL);
-    }
-}
-
-fn wait4(pid: libc::pid_t) -> Result<(ExitStatus, Usage)> {
-    let mut status = 0;
-    // SAFETY: zeroed rusage is a valid value of a plain C struct.
-    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
-    loop {
-        // SAFETY: valid pointers to locals; waits for our own child.
-        let r = unsafe { libc::wait4(pid, &mut status, 0, &mut ru) };
-        if r == pid {
-            break;
-        }
-        let err = std::io::Error::last_os_error();
-        if err.kind() != std::io::ErrorKind::Interrupted {
-            return Err(err).context("waiting for the worker");
-        }
-    }
-    let tv_ns = |tv: libc::timeval| tv.tv_sec as u64 * 1_000_000_000 + tv.tv_usec as u64 * 1_000;
-    let usage = Usage {
-        user_ns: tv_ns(ru.ru_utime),
-        sys_ns: tv_ns(ru.ru_stime),
-        // Linux reports ru_maxrss in KiB.
-        max_rss_bytes: ru.ru_maxrss as u64 * 1024,
-        minor_faults: ru.ru_minflt as u64,
-        major_faults: ru.ru_majflt as u64,
-    };
-    Ok((ExitStatus::from_raw(status), usage))
-}
-
-fn exit_of(status: ExitStatus) -> Exit {
-    match (status.code(), status.signal()) {
-        (Some(code), _) => Exit::Code { code },
-        (None, Some(signal)) => Exit::Signal {
+fn exit_of(status: Status) -> Exit {
+    match status {
+        Status::Code(code) => Exit::Code { code },
+        Status::Signal(signal) => Exit::Signal {
             signal,
             name: wasm_arena_adapters::signal_name(signal),
         },
-        (None, None) => Exit::Code { code: -1 },
     }
 }
 
