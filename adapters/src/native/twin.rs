@@ -8,19 +8,23 @@ use sha2::{Digest, Sha256};
 
 use crate::child::{self, Input, Options, Output, ReportPipe, Status, Waited};
 use crate::{
-    Capability, Instance, Module, PluginCalls, RunError, RunOutcome, Runtime, RuntimeInfo,
-    TimedRegion, WasiSpec, registry,
+    Capability, Instance, Module, PluginCalls, RunError, RunOutcome, Runtime, RuntimeDescriptor,
+    RuntimeInfo, TimedRegion, WasiSpec,
 };
 
 mod built {
     include!(concat!(env!("OUT_DIR"), "/native_twins.rs"));
 }
 
-pub(super) struct Native;
+pub(super) struct Native {
+    descriptor: RuntimeDescriptor,
+}
 
 impl Native {
-    pub(super) fn boxed() -> Result<Box<dyn Runtime>, RunError> {
-        Ok(Box::new(Native))
+    pub(super) fn boxed(descriptor: &RuntimeDescriptor) -> Result<Box<dyn Runtime>, RunError> {
+        Ok(Box::new(Native {
+            descriptor: *descriptor,
+        }))
     }
 }
 
@@ -32,7 +36,7 @@ impl Runtime for Native {
             .collect();
         settings.insert("process".into(), "one per run (out of process)".into());
         settings.insert("time_budget".into(), "SIGKILL at the deadline".into());
-        let mut info = registry::info(super::ID, settings);
+        let mut info = self.descriptor.info(settings);
         info.unsupported = BTreeMap::from([
             (
                 Capability::MemoryCap,
