@@ -8,7 +8,6 @@ pub mod host;
 pub mod job;
 pub mod output;
 pub mod plan;
-pub mod process;
 pub mod report;
 pub mod results;
 pub mod run;

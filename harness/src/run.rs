@@ -10,9 +10,9 @@ use crate::host::Host;
 use crate::job::{Event, Task};
 use crate::output::progress::Progress;
 use crate::plan::Plan;
-use crate::process;
 use crate::results::{self, Cell, ProcessRun, Results, Status, WorkloadRecord};
 use crate::verify::sha256_hex;
+use crate::worker;
 use anyhow::Result;
 
 pub struct Runner<'a> {
@@ -84,7 +84,7 @@ impl Runner<'_> {
                     workload.id,
                     spec.process + 1
                 ));
-                let run = process::run_worker(
+                let run = worker::run_worker(
                     self.exe,
                     &Task::Measure(plan.job(spec)),
                     plan.kill_after(spec.workload),
@@ -95,7 +95,7 @@ impl Runner<'_> {
                         }
                     },
                 )?;
-                if run.exit == process::Exit::Interrupted {
+                if run.exit == worker::Exit::Interrupted {
                     break;
                 }
                 let done = run

@@ -18,8 +18,8 @@ use super::verdict::{self, Observed, Verdict};
 use crate::host::Host;
 use crate::job::{Event, Observation, Task};
 use crate::output::progress::Progress;
-use crate::process::{self, Exit};
 use crate::verify::sha256_hex;
+use crate::worker::{self, Exit};
 
 /// How long past the time limit a worker may go silent before the harness
 /// kills it: room for compiling and instantiating a test module (WasmEdge's
@@ -204,7 +204,7 @@ impl Conformance<'_> {
         });
         let limit = Duration::from_secs_f64(self.settings.timeout_s) + KILL_GRACE;
         let began = Instant::now();
-        let run = process::run_worker(self.exe, &task, limit, self.interrupted, |_| {})?;
+        let run = worker::run_worker(self.exe, &task, limit, self.interrupted, |_| {})?;
         let seconds = began.elapsed().as_secs_f64();
         let event = run
             .events

@@ -7,8 +7,8 @@ use wasm_arena_adapters::RunError;
 
 use super::model::{Cell, PhaseResult, ProcessRecord, Status};
 use crate::job::{Event, Failure, Phase, Sample};
-use crate::process::{Exit, WorkerRun};
 use crate::stats;
+use crate::worker::{Exit, WorkerRun};
 
 /// One finished worker process of a cell.
 pub struct ProcessRun {
@@ -148,7 +148,7 @@ fn diagnose(run: &WorkerRun) -> Option<(Status, String, Option<crate::job::Stage
 mod tests {
     use super::*;
     use crate::job::Stage;
-    use crate::process::Usage;
+    use crate::worker::Usage;
     use wasm_arena_adapters::TimedRegion;
 
     fn sample(iteration: u32, warmup: bool, ns: u64) -> Event {
