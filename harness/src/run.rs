@@ -7,12 +7,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::export::{self, Exporter};
 use crate::host::Host;
-use crate::job::{Event, Task};
 use crate::output::progress::Progress;
 use crate::plan::Plan;
 use crate::results::{self, Cell, ProcessRun, Results, Status, WorkloadRecord};
 use crate::verify::sha256_hex;
 use crate::worker;
+use crate::worker::protocol::{Event, Task};
 use anyhow::Result;
 
 pub struct Runner<'a> {

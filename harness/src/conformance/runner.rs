@@ -16,9 +16,9 @@ use super::matrix::{Matrix, SCHEMA_VERSION, Settings, SuiteRecord, TestRecord, T
 use super::spec::{Suite, TestCase};
 use super::verdict::{self, Observed, Verdict};
 use crate::host::Host;
-use crate::job::{Event, Observation, Task};
 use crate::output::progress::Progress;
 use crate::verify::sha256_hex;
+use crate::worker::protocol::{Event, Observation, Task};
 use crate::worker::{self, Exit};
 
 /// How long past the time limit a worker may go silent before the harness

@@ -6,8 +6,9 @@ use wasm_arena_adapters::RunError;
 
 use super::expectations::ExpectedVerdict;
 use super::spec::{Outcome, TestSpec};
-use crate::job::{Failure, Stage};
+use crate::phase::Stage;
 use crate::verify::{self, tail_text};
+use crate::worker::protocol::Failure;
 
 /// How a test run ended, as the harness saw it.
 #[derive(Debug, Clone, PartialEq)]

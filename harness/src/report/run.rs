@@ -3,7 +3,7 @@
 
 use super::{Block, Cell, Chart, Column, Kind, Report, Row, Section, Table, Text, common};
 use crate::export::{format_bytes, format_median_ci, format_ns};
-use crate::job::Phase;
+use crate::phase::Phase;
 use crate::results::{NATIVE, PhaseResult, Results, Status, WorkloadRecord};
 use crate::stats::{NOISY_CV, is_noisy};
 use wasm_arena_adapters::TimedRegion;

@@ -8,7 +8,7 @@ use wasm_arena_adapters::{RuntimeInfo, TimedRegion};
 
 use crate::catalog::{Origin, Size};
 use crate::host::Host;
-use crate::job::{Phase, Stage};
+use crate::phase::{Phase, Stage};
 use crate::stats::Summary;
 use crate::worker::{Exit, Usage};
 

@@ -15,7 +15,7 @@ use wasm_arena_adapters::child::{self, Input, Options, Output, Status, Waited};
 /// What the kernel counted for a finished worker, as recorded in results.
 pub use wasm_arena_adapters::child::Usage;
 
-use crate::job::{Event, Task};
+use super::protocol::{Event, Task};
 
 /// How often the parent looks at the interrupt flag while a worker runs.
 const POLL: Duration = Duration::from_millis(50);
