@@ -31,10 +31,51 @@ pub fn load(dir: &Path) -> Result<Results> {
             path.display()
         ),
     }
-    serde_json::from_value(value).with_context(|| {
+    let mut results: Results = serde_json::from_value(value).with_context(|| {
         format!(
             "{} does not match the wasm-arena results schema",
             path.display()
         )
-    })
+    })?;
+    no_spread_from_one_sample(&mut results);
+    Ok(results)
+}
+
+/// Files written before single samples got no interval hold a zero-width
+/// "95% CI" and a stddev of 0 for them, which reports would show as exact.
+fn no_spread_from_one_sample(results: &mut Results) {
+    let phases = results.cells.iter_mut().flat_map(|c| c.phases.values_mut());
+    for phase in phases.filter(|p| p.samples_ns.len() < 2) {
+        phase.stddev_ns = None;
+        phase.cv = None;
+        phase.ci95_ns = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_older_file_s_single_sample_loses_its_zero_width_interval() {
+        let dir = tempfile::tempdir().unwrap();
+        let committed = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../results/2026-12-02-all-runtimes-default/results.json");
+        let text = std::fs::read_to_string(committed).unwrap();
+        assert!(
+            text.contains("\"ci95_ns\": ["),
+            "the committed file has intervals"
+        );
+        std::fs::write(dir.path().join("results.json"), text).unwrap();
+        let results = load(dir.path()).unwrap();
+        let phases: Vec<_> = results
+            .cells
+            .iter()
+            .flat_map(|c| c.phases.values())
+            .collect();
+        assert!(phases.iter().any(|p| p.samples_ns.len() == 1));
+        for p in phases.iter().filter(|p| p.samples_ns.len() == 1) {
+            assert_eq!((p.stddev_ns, p.cv, p.ci95_ns), (None, None, None));
+        }
+    }
 }
