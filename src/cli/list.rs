@@ -60,6 +60,8 @@ fn workloads() -> Result<(), Error> {
         "description",
     ];
     let mut t = table::new_table(header.map(String::from).to_vec());
+    // The real-world programs' argument lists are long.
+    table::wrap_to_terminal(&mut t);
     for e in catalog.entries() {
         t.add_row(vec![
             e.id.clone(),

@@ -2,8 +2,8 @@
 //! run summary, the conformance matrix and pass rates), taken from the
 //! reports so they say what the written reports say.
 
-use comfy_table::Table;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{ContentArrangement, Table};
 
 use crate::conformance::Matrix;
 use crate::report::{conformance, run, terminal};
@@ -13,6 +13,12 @@ pub fn new_table(header: Vec<String>) -> Table {
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED).set_header(header);
     table
+}
+
+/// Wraps cells so the table fits the terminal's width; output that is not a
+/// terminal has no width to fit and stays unwrapped.
+pub fn wrap_to_terminal(table: &mut Table) {
+    table.set_content_arrangement(ContentArrangement::Dynamic);
 }
 
 /// Workloads down, runtimes across: the execute median with its 95% CI, or
