@@ -11,6 +11,7 @@ pub mod plan;
 pub mod process;
 pub mod results;
 pub mod run;
+pub mod shard;
 pub mod stats;
 pub mod verify;
 pub mod worker;
