@@ -6,6 +6,7 @@ pub mod conformance;
 pub mod export;
 pub mod host;
 pub mod job;
+pub mod merge;
 pub mod output;
 pub mod plan;
 pub mod process;
