@@ -4,6 +4,7 @@
 pub mod catalog;
 pub mod conformance;
 pub mod export;
+pub mod history;
 pub mod host;
 pub mod job;
 pub mod merge;
