@@ -5,6 +5,7 @@ pub(crate) mod chart;
 mod csv;
 mod json;
 pub(crate) mod markdown;
+mod write;
 
 use std::path::PathBuf;
 
@@ -16,6 +17,7 @@ pub use chart::ChartExporter;
 pub use csv::CsvExporter;
 pub use json::JsonExporter;
 pub use markdown::MarkdownExporter;
+pub use write::write;
 
 /// Renders `R`: a run's [`Results`], or a conformance matrix.
 pub trait Exporter<R = Results> {

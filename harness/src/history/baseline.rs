@@ -8,7 +8,7 @@ use anyhow::{Result, bail};
 use super::{History, RunInfo};
 use crate::catalog::Size;
 use crate::host::Host;
-use crate::job::Phase;
+use crate::phase::Phase;
 use crate::results::{Cell, PhaseResult, ProcessRecord, Results, Status};
 use crate::stats;
 

@@ -1,10 +1,8 @@
-//! `history show`: a trend as a terminal table, one row per run.
+//! `history show`: a trend as a report table, one row per run.
 
-use comfy_table::{Cell as TableCell, CellAlignment, Table};
-
-use super::{MEMORY, Point, Trend};
+use super::{MEMORY, Trend};
 use crate::export::{format_bytes, format_ns};
-use crate::output::table::new_table;
+use crate::report::{Cell, Column, Row, Table};
 
 impl Trend {
     /// `runtime · workload · size · phase`.
@@ -28,23 +26,24 @@ impl Trend {
 /// One row per run, oldest first: when, which commit, which host, the value
 /// (median and its 95% CI, or peak RSS), how many samples, and the change
 /// from the previous run on the same host. That change is a point estimate,
-/// not a verdict: `compare` says whether it is more than noise.
+/// not a verdict: `compare` says whether it is more than noise. The trend's
+/// title is the caption.
 pub fn trend_table(trend: &Trend) -> Table {
-    let value_header = if trend.phase == MEMORY {
+    let value = if trend.phase == MEMORY {
         "peak RSS"
     } else {
         "median [95% CI]"
     };
-    let header = [
-        "run",
-        "started (UTC)",
-        "commit",
-        "host",
-        value_header,
-        "samples",
-        "vs previous",
-    ];
-    let mut table = new_table(header.map(String::from).to_vec());
+    let mut table = Table::new(vec![
+        Column::left("run"),
+        Column::left("started (UTC)"),
+        Column::left("commit"),
+        Column::left("host"),
+        Column::right(value),
+        Column::right("samples"),
+        Column::right("vs previous"),
+    ])
+    .with_caption(&trend.title());
     for (i, point) in trend.points.iter().enumerate() {
         let previous = trend.points[..i]
             .iter()
@@ -59,27 +58,21 @@ pub fn trend_table(trend: &Trend) -> Table {
             ),
             None => trend.format(point.value),
         };
-        table.add_row(vec![
-            TableCell::new(point.run.id),
-            TableCell::new(point.run.started_at.format("%Y-%m-%d %H:%M")),
-            TableCell::new(short_commit(point)),
-            TableCell::new(&point.run.hostname),
-            TableCell::new(value).set_alignment(CellAlignment::Right),
-            TableCell::new(point.samples.map_or(String::new(), |n| n.to_string()))
-                .set_alignment(CellAlignment::Right),
-            TableCell::new(previous.map_or(String::new(), |p| change(p.value, point.value)))
-                .set_alignment(CellAlignment::Right),
-        ]);
+        let commit = match &point.run.commit {
+            Some(commit) => Cell::code(commit.chars().take(10).collect::<String>()),
+            None => Cell::missing("—"),
+        };
+        table.rows.push(Row::new(vec![
+            Cell::text(format!("run {}", point.run.id)),
+            Cell::text(point.run.started_at.format("%Y-%m-%d %H:%M").to_string()),
+            commit,
+            Cell::code(point.run.hostname.clone()),
+            Cell::figure(value),
+            Cell::figure(point.samples.map_or(String::new(), |n| n.to_string())),
+            Cell::figure(previous.map_or(String::new(), |p| change(p.value, point.value))),
+        ]));
     }
     table
-}
-
-fn short_commit(point: &Point) -> String {
-    point
-        .run
-        .commit
-        .as_deref()
-        .map_or("—".into(), |c| c.chars().take(10).collect())
 }
 
 /// `+3.2%`, `-1.0%`: the relative change from `before` to `after`.

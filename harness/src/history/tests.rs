@@ -7,7 +7,7 @@ use chrono::{TimeZone, Utc};
 use super::*;
 use crate::catalog::Size;
 use crate::export::Exporter;
-use crate::job::Phase;
+use crate::phase::Phase;
 use crate::results::{PhaseResult, ProcessRecord, Results, Status};
 use crate::stats;
 
@@ -176,7 +176,7 @@ fn trends_follow_a_cell_over_runs_in_time_order() {
     assert_eq!(all.len(), 7 * 4);
     assert!(all.iter().all(|t| t.points.len() == 3));
 
-    let table = trend_table(t).to_string();
+    let table = crate::report::terminal::table(&trend_table(t)).to_string();
     assert!(table.contains("+20.0%"), "{table}");
     assert!(table.contains("126 ns ["), "{table}");
 }

@@ -11,4 +11,4 @@ pub use model::{
     Cell, MergedShard, PhaseResult, ProcessRecord, Results, SCHEMA_VERSION, Settings, Status,
     WorkloadRecord,
 };
-pub use store::{load, save};
+pub use store::load;
