@@ -1,7 +1,7 @@
 //! `wasm-arena history`: keeps runs in a SQLite database (`add`) and shows
 //! each cell's trend over them (`show`, `chart`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 use wasm_arena_harness::export::Exporter;
@@ -121,7 +121,7 @@ fn add(dir: PathBuf, db: PathBuf) -> Result<Outcome, Error> {
 }
 
 /// The trends `filter` allows; none is a usage error that says what was asked.
-fn trends(db: &PathBuf, filter: Filter) -> Result<Vec<Trend>, Error> {
+fn trends(db: &Path, filter: Filter) -> Result<Vec<Trend>, Error> {
     let history = History::open(db).usage()?;
     let trends = history.trends(&filter).operational()?;
     if trends.is_empty() {
