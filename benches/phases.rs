@@ -91,6 +91,7 @@ fn cases() -> Vec<Case> {
             size: Size::Small,
             max_memory_bytes: Settings::DEFAULT_MAX_MEMORY_MIB << 20,
         },
+        shard: None,
     };
     let mut cases = Vec::new();
     for (r, descriptor) in plan.runtimes.iter().enumerate() {

@@ -22,6 +22,8 @@ fn main() -> ExitCode {
         Command::Run(args) => cli::run::execute(args),
         Command::Conformance(args) => cli::conformance::execute(args),
         Command::Report(args) => cli::report::execute(args),
+        Command::Merge(args) => cli::merge::execute(args),
+        Command::History(args) => cli::history::execute(args),
         Command::Worker => cli::worker::execute(),
     };
     exit::status(result)

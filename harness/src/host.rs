@@ -42,6 +42,50 @@ impl Host {
     }
 }
 
+impl Host {
+    /// What makes two hosts the same machine to measure on: its hardware,
+    /// OS and kernel, but not its name, so that the identical machines of a
+    /// CI fleet count as one host while a new kernel or CPU does not; nor
+    /// whether perf counters opened, which depends on the user asking.
+    /// Field names as in `results.json`.
+    pub fn fingerprint_fields(&self) -> [(&'static str, String); 7] {
+        [
+            ("cpu_model", self.cpu_model.clone()),
+            ("cores", self.cores.to_string()),
+            (
+                "physical_cores",
+                self.physical_cores
+                    .map_or_else(|| "unknown".into(), |n| n.to_string()),
+            ),
+            ("memory_bytes", self.memory_bytes.to_string()),
+            ("os", self.os.clone()),
+            ("kernel", self.kernel.clone()),
+            ("arch", self.arch.clone()),
+        ]
+    }
+
+    /// [`Host::fingerprint_fields`] as one line: the key that says which
+    /// runs were measured on the same machine.
+    pub fn fingerprint(&self) -> String {
+        self.fingerprint_fields()
+            .iter()
+            .map(|(_, value)| value.as_str())
+            .collect::<Vec<_>>()
+            .join(" | ")
+    }
+
+    /// Every fingerprint field that differs from `other`'s, as
+    /// `field: this vs other`.
+    pub fn differences(&self, other: &Host) -> Vec<String> {
+        self.fingerprint_fields()
+            .into_iter()
+            .zip(other.fingerprint_fields())
+            .filter(|((_, a), (_, b))| a != b)
+            .map(|((field, a), (_, b))| format!("host {field}: {a} vs {b}"))
+            .collect()
+    }
+}
+
 /// Asks the kernel for a hardware instruction counter, the way `perf stat`
 /// does; VMs without a virtual PMU refuse, and that is recorded as such.
 fn perf_counters() -> String {

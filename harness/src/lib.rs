@@ -4,13 +4,16 @@
 pub mod catalog;
 pub mod conformance;
 pub mod export;
+pub mod history;
 pub mod host;
+pub mod merge;
 pub mod output;
 pub mod phase;
 pub mod plan;
 pub mod report;
 pub mod results;
 pub mod run;
+pub mod shard;
 pub mod stats;
 pub mod verify;
 pub mod worker;

@@ -1,5 +1,6 @@
-//! A plan is runtimes x workloads x settings; it becomes jobs, one per
-//! (runtime, workload, process), in a shuffled order fixed by the seed.
+//! A plan is runtimes x workloads x settings (or one shard of those cells);
+//! it becomes jobs, one per (runtime, workload, process), in a shuffled order
+//! fixed by the seed.
 
 use std::time::Duration;
 
@@ -10,6 +11,7 @@ use wasm_arena_adapters::{Limits, RuntimeDescriptor};
 
 use crate::catalog::{Repetitions, Workload};
 use crate::results::Settings;
+use crate::shard::Shard;
 use crate::worker::protocol::Job;
 
 /// See [`Plan::kill_after`].
@@ -19,6 +21,8 @@ pub struct Plan {
     pub runtimes: Vec<RuntimeDescriptor>,
     pub workloads: Vec<Workload>,
     pub settings: Settings,
+    /// Only this shard's cells, when the run is split across machines.
+    pub shard: Option<Shard>,
 }
 
 /// One worker process to run: indices into the plan's runtimes and workloads.
@@ -30,17 +34,27 @@ pub struct JobSpec {
 }
 
 impl Plan {
+    /// The cells the plan measures, as (runtime, workload) indices in plan
+    /// order: every pair, or those of its shard.
+    pub fn cells(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        (0..self.runtimes.len())
+            .flat_map(|runtime| (0..self.workloads.len()).map(move |workload| (runtime, workload)))
+            .filter(|&(r, w)| {
+                self.shard
+                    .is_none_or(|s| s.contains(self.runtimes[r].id, &self.workloads[w].id))
+            })
+    }
+
     /// Every job, shuffled so that no runtime always runs on a cold (or warm)
     /// machine; the same seed gives the same order.
     pub fn jobs(&self) -> Vec<JobSpec> {
-        let mut jobs: Vec<JobSpec> = (0..self.runtimes.len())
-            .flat_map(|runtime| {
-                (0..self.workloads.len()).flat_map(move |workload| {
-                    (0..self.repetitions(workload).processes).map(move |process| JobSpec {
-                        runtime,
-                        workload,
-                        process,
-                    })
+        let mut jobs: Vec<JobSpec> = self
+            .cells()
+            .flat_map(|(runtime, workload)| {
+                (0..self.repetitions(workload).processes).map(move |process| JobSpec {
+                    runtime,
+                    workload,
+                    process,
                 })
             })
             .collect();
@@ -86,10 +100,9 @@ impl Plan {
 
     /// Every iteration the plan will run: what the progress bar counts.
     pub fn total_iterations(&self) -> u64 {
-        let per_runtime: u64 = (0..self.workloads.len())
-            .map(|w| u64::from(self.repetitions(w).processes) * self.iterations_per_process(w))
-            .sum();
-        per_runtime * self.runtimes.len() as u64
+        self.cells()
+            .map(|(_, w)| u64::from(self.repetitions(w).processes) * self.iterations_per_process(w))
+            .sum()
     }
 
     /// The job a worker runs for `spec`: the workload's grants, and limits
@@ -132,6 +145,7 @@ mod tests {
                 size: Size::Small,
                 max_memory_bytes: 1 << 20,
             },
+            shard: None,
         }
     }
 
@@ -149,6 +163,38 @@ mod tests {
         sorted.sort_by_key(|j| (j.runtime, j.workload, j.process));
         sorted.dedup();
         assert_eq!(sorted.len(), a.len(), "no job twice");
+    }
+
+    #[test]
+    fn shards_split_the_jobs_and_iterations_without_overlap() {
+        let whole = plan(1);
+        let count = 3;
+        let shards: Vec<Plan> = (1..=count)
+            .map(|index| Plan {
+                shard: Some(Shard { index, count }),
+                ..plan(1)
+            })
+            .collect();
+        let key = |p: &Plan, j: &JobSpec| {
+            (
+                p.runtimes[j.runtime].id,
+                p.workloads[j.workload].id.clone(),
+                j.process,
+            )
+        };
+        let mut joined: Vec<_> = shards
+            .iter()
+            .flat_map(|p| p.jobs().iter().map(|j| key(p, j)).collect::<Vec<_>>())
+            .collect();
+        let mut all: Vec<_> = whole.jobs().iter().map(|j| key(&whole, j)).collect();
+        joined.sort();
+        all.sort();
+        assert_eq!(joined, all, "every job in exactly one shard");
+        assert!(shards.iter().all(|p| !p.jobs().is_empty()));
+        assert_eq!(
+            shards.iter().map(Plan::total_iterations).sum::<u64>(),
+            whole.total_iterations()
+        );
     }
 
     #[test]

@@ -35,6 +35,8 @@ impl Runner<'_> {
             finished_at: None,
             interrupted: false,
             command: self.command.clone(),
+            shard: plan.shard,
+            merged_from: Vec::new(),
             settings: plan.settings.clone(),
             host: Host::detect(),
             runtimes: plan.runtimes.iter().map(|d| d.configured_info()).collect(),

@@ -3,7 +3,9 @@
 
 pub mod conformance;
 pub mod exit;
+pub mod history;
 pub mod list;
+pub mod merge;
 pub mod report;
 pub mod run;
 pub mod worker;
@@ -31,6 +33,11 @@ pub enum Command {
     Conformance(conformance::Args),
     /// Re-render report.md, samples.csv and charts/ from a results directory.
     Report(report::Args),
+    /// Join the results directories of every shard of a run (`run --shard
+    /// I/N`) into one, as if the run had not been split.
+    Merge(merge::Args),
+    /// Keep runs in a SQLite database and show each cell's trend over them.
+    History(history::Args),
     /// Run one job read from stdin (used by `run`; one process per job).
     #[command(hide = true)]
     Worker,

@@ -10,6 +10,7 @@ use wasm_arena_harness::output::table;
 use wasm_arena_harness::plan::Plan;
 use wasm_arena_harness::results::{self, Settings};
 use wasm_arena_harness::run::Runner;
+use wasm_arena_harness::shard::Shard;
 
 use super::exit::{Classify, Error, Outcome};
 use super::{current_exe, interrupt_flag, out_dir, positive_seconds, resolve_runtimes};
@@ -53,6 +54,11 @@ pub struct Args {
     /// Seed for the cell order (default: random, and recorded).
     #[arg(long)]
     seed: Option<u64>,
+    /// Measure only shard I of N of the cells (1 <= I <= N): each (runtime,
+    /// workload) cell is in one shard, the same on every machine; `merge`
+    /// joins the shards' directories. Give every shard the same --seed.
+    #[arg(long, value_name = "I/N")]
+    shard: Option<Shard>,
     /// Results directory (default: a new timestamped folder under results/).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -101,6 +107,7 @@ pub fn execute(args: Args) -> Result<Outcome, Error> {
             size,
             max_memory_bytes: args.max_memory * 1024 * 1024,
         },
+        shard: args.shard,
     };
     let out_dir = out_dir(args.out, "")?;
 
@@ -129,6 +136,13 @@ pub fn execute(args: Args) -> Result<Outcome, Error> {
             cell.workload,
             cell.status,
             cell.error.as_deref().unwrap_or("")
+        );
+    }
+    if let Some(shard) = results.shard {
+        println!(
+            "shard {shard}: {} of {} cells (`wasm-arena merge` joins every shard's directory)",
+            results.planned_cells(),
+            results.runtimes.len() * results.workloads.len()
         );
     }
     println!("results: {}", out_dir.display());

@@ -33,8 +33,9 @@ impl Exporter for ChartExporter {
     }
 }
 
-/// A colour per runtime, the same in every panel and every chart.
-fn colour(index: usize) -> RGBColor {
+/// A colour per series (a runtime; a host in trend charts), the same in
+/// every panel and every chart.
+pub(crate) fn colour(index: usize) -> RGBColor {
     const PALETTE: [RGBColor; 10] = [
         RGBColor(31, 119, 180),
         RGBColor(255, 127, 14),
@@ -51,7 +52,7 @@ fn colour(index: usize) -> RGBColor {
 }
 
 /// Picks the unit for an axis whose largest value is `max_ns`.
-fn unit(max_ns: f64) -> (f64, &'static str) {
+pub(crate) fn unit(max_ns: f64) -> (f64, &'static str) {
     if max_ns < 1e3 {
         (1.0, "ns")
     } else if max_ns < 1e6 {

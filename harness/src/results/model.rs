@@ -9,6 +9,7 @@ use wasm_arena_adapters::{RuntimeInfo, TimedRegion};
 use crate::catalog::{Origin, Size};
 use crate::host::Host;
 use crate::phase::{Phase, Stage};
+use crate::shard::Shard;
 use crate::stats::Summary;
 use crate::worker::{Exit, Usage};
 
@@ -24,6 +25,13 @@ pub struct Results {
     /// Stopped by Ctrl-C: the cells present are complete, others are missing.
     pub interrupted: bool,
     pub command: Vec<String>,
+    /// Set when the run measured one shard of its plan (`run --shard I/N`):
+    /// `runtimes` and `workloads` are the whole plan's, `cells` the shard's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<Shard>,
+    /// Set by `merge`: the shard runs these cells were joined from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merged_from: Vec<MergedShard>,
     pub settings: Settings,
     pub host: Host,
     pub runtimes: Vec<RuntimeInfo>,
@@ -96,6 +104,22 @@ impl std::fmt::Display for Status {
             Status::Unavailable => "unavailable",
         })
     }
+}
+
+/// One shard's run, as `merge` found it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MergedShard {
+    pub shard: Shard,
+    /// Its results directory, as given to `merge`.
+    pub dir: String,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub hostname: String,
+    pub command: Vec<String>,
+    /// How it differed from the first shard (host, versions, settings,
+    /// workloads): merged anyway because `--allow-different` said so.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub differences: Vec<String>,
 }
 
 /// One (runtime, workload) pair, over all its processes.
@@ -178,13 +202,27 @@ impl Results {
             .find(|c| c.runtime == runtime && c.workload == workload)
     }
 
+    /// How many cells the run set out to measure: every (runtime, workload)
+    /// pair, or those of its shard.
+    pub fn planned_cells(&self) -> usize {
+        self.runtimes
+            .iter()
+            .map(|r| {
+                self.workloads
+                    .iter()
+                    .filter(|w| self.shard.is_none_or(|s| s.contains(&r.id, &w.id)))
+                    .count()
+            })
+            .sum()
+    }
+
     /// Every planned cell is present, and none went wrong: each was measured
     /// and verified, or could not be run here at all (`unsupported`: a
     /// runtime not built in, a workload without a native twin; `unavailable`:
     /// a module not fetched). Those are listed with their reason, but they
     /// are facts about the set-up, not regressions to fail a CI job over.
     pub fn all_ok(&self) -> bool {
-        self.cells.len() == self.runtimes.len() * self.workloads.len()
+        self.cells.len() == self.planned_cells()
             && self.cells.iter().all(|c| match c.status {
                 Status::Ok => c.output_verified,
                 Status::Unsupported | Status::Unavailable => true,
