@@ -224,13 +224,7 @@ where
         .disable_x_mesh()
         .disable_x_axis()
         .y_desc(&axis.unit)
-        .y_label_formatter(&|v| {
-            if *v >= 10.0 {
-                format!("{v:.0}")
-            } else {
-                format!("{v:.2}")
-            }
-        })
+        .y_label_formatter(&tick)
         .draw()
         .map_err(plot_error)?;
     for &(i, values, status) in bars {
@@ -281,4 +275,13 @@ where
 
 pub(crate) fn plot_error(e: impl std::fmt::Debug) -> anyhow::Error {
     anyhow!("drawing a chart: {e:?}")
+}
+
+/// A value axis's tick label: whole numbers from 10 up, two decimals below.
+pub(crate) fn tick(v: &f64) -> String {
+    if *v >= 10.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.2}")
+    }
 }

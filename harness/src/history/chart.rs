@@ -9,7 +9,7 @@ use plotters::prelude::*;
 
 use super::{MEMORY, PHASES, Point, RunInfo, Trend};
 use crate::export::Exporter;
-use crate::export::chart::{colour, plot_error, unit};
+use crate::export::chart::{colour, plot_error, tick, unit};
 
 /// Renders trends as `<runtime>--<workload>--<size>.svg` files.
 pub struct TrendCharts;
@@ -171,13 +171,7 @@ fn draw_panel<DB: DrawingBackend>(
         .x_labels((runs.len() + 2).min(14))
         .x_label_formatter(&label)
         .y_desc(unit_name)
-        .y_label_formatter(&|v| {
-            if *v >= 10.0 {
-                format!("{v:.0}")
-            } else {
-                format!("{v:.2}")
-            }
-        })
+        .y_label_formatter(&tick)
         .draw()
         .map_err(plot_error)?;
     for (i, (fingerprint, _)) in hosts.iter().enumerate() {
