@@ -35,6 +35,18 @@ fn main() {
     println!("cargo:rustc-env=NATIVE_TOOLCHAIN={version}");
 }
 
+/// After a failed twin build: installing the missing compiler (it lands in a
+/// directory on PATH, whose modification time changes) reruns this script,
+/// so the next `cargo build` has twins without a `cargo clean`.
+fn rerun_when_tools_change() {
+    println!("cargo:rerun-if-env-changed=PATH");
+    if let Some(path) = std::env::var_os("PATH") {
+        for dir in std::env::split_paths(&path).filter(|d| d.is_dir()) {
+            println!("cargo:rerun-if-changed={}", dir.display());
+        }
+    }
+}
+
 fn locked_version(lock: &str, name: &str) -> Option<String> {
     let needle = format!("name = \"{name}\"\nversion = \"");
     let start = lock.find(&needle)? + needle.len();
@@ -71,7 +83,7 @@ fn native_twins(root: &Path, out: &Path) -> String {
                 .output(),
         ),
     };
-    let error = match built {
+    let error = match &built {
         None if dir.join("toolchain.txt").is_file() => None,
         None => Some(format!("{PREBUILT}={} holds no twins", dir.display())),
         Some(Ok(o)) if o.status.success() => None,
@@ -86,6 +98,9 @@ fn native_twins(root: &Path, out: &Path) -> String {
             "cargo:warning=no native twins: {}",
             error.lines().next().unwrap_or("")
         );
+        if built.is_some() {
+            rerun_when_tools_change();
+        }
     }
     let toolchain: Vec<(String, String)> = std::fs::read_to_string(dir.join("toolchain.txt"))
         .unwrap_or_default()

@@ -20,10 +20,10 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
 use wasm_arena_adapters::{Limits, PluginCalls, Runtime, RuntimeDescriptor, WasiSpec};
 use wasm_arena_harness::catalog::{self, Catalog, Size, Workload};
-use wasm_arena_harness::job::{Observation, Task};
 use wasm_arena_harness::plan::{JobSpec, Plan};
-use wasm_arena_harness::process;
 use wasm_arena_harness::results::{self, ProcessRun, Settings, Status};
+use wasm_arena_harness::worker;
+use wasm_arena_harness::worker::protocol::{Observation, Task};
 
 /// Seconds one probe iteration may take (the `small` size runs in well under
 /// a second natively, and in seconds on the slowest interpreter).
@@ -127,7 +127,7 @@ fn cases() -> Vec<Case> {
 fn probe(plan: &Plan, spec: JobSpec) -> Result<(), String> {
     let exe = std::path::Path::new(env!("CARGO_BIN_EXE_wasm-arena"));
     let never = std::sync::atomic::AtomicBool::new(false);
-    let run = process::run_worker(
+    let run = worker::run_worker(
         exe,
         &Task::Measure(plan.job(spec)),
         plan.kill_after(spec.workload),

@@ -1,5 +1,7 @@
 //! Bad input: every case is a recorded cell with its reason, the run goes on
-//! (a good workload in the same run is measured), and `run` exits 1.
+//! (a good workload in the same run is measured), and `run` exits 1. A results
+//! directory that cannot be created is refused before anything runs: exit 2,
+//! with the directory named.
 
 mod common;
 
@@ -251,4 +253,59 @@ fn ctrl_c_keeps_finished_cells_and_marks_the_run_interrupted() {
     );
     let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
     assert!(report.contains("**Interrupted.**"), "{report}");
+}
+
+/// A results directory under a regular file, which cannot be created.
+fn uncreatable_out() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "").unwrap();
+    let out = file.join("results").display().to_string();
+    (dir, out)
+}
+
+/// Checks that `args` were refused with exit 2, naming `out`, before any work.
+fn refused_for_its_out_dir(args: &[&str], out: &str) {
+    let output = wasm_arena(args);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        err.contains(&format!("cannot create the results directory {out}: ")),
+        "{err}"
+    );
+    assert!(output.stdout.is_empty(), "nothing ran: {}", text(&output));
+}
+
+#[test]
+fn run_refuses_an_out_dir_that_cannot_be_created_naming_it() {
+    let (_dir, out) = uncreatable_out();
+    refused_for_its_out_dir(
+        &[
+            "run",
+            "--runtime",
+            "wasmtime-cranelift",
+            "--workload",
+            "empty",
+            "--size",
+            "small",
+            "--out",
+            &out,
+        ],
+        &out,
+    );
+}
+
+#[test]
+fn conformance_refuses_an_out_dir_that_cannot_be_created_before_testing() {
+    let (_dir, out) = uncreatable_out();
+    refused_for_its_out_dir(
+        &[
+            "conformance",
+            "--runtime",
+            "wasmtime-cranelift",
+            "--out",
+            &out,
+        ],
+        &out,
+    );
 }

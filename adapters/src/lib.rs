@@ -11,6 +11,7 @@
 //! Adding a runtime family = one module here, one cargo feature, one line in
 //! [`registry`].
 
+pub mod child;
 mod error;
 pub mod native;
 pub mod registry;
@@ -30,7 +31,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 pub use error::RunError;
-pub use registry::{RuntimeDescriptor, create, descriptors, find};
+pub use registry::{RuntimeDescriptor, Version, create, descriptors, find};
 pub use signal::signal_name;
 pub use wasi::{Limits, Preopen, WasiSpec};
 

@@ -1,11 +1,39 @@
-//! Every runtime id wasm-arena knows, compiled in or not.
+//! Every runtime id wasm-arena knows, compiled in or not: static data, so
+//! looking one up starts nothing and builds nothing.
 
 use std::collections::BTreeMap;
 
 use crate::{RunError, Runtime, RuntimeInfo, Tier};
 
-/// Makes a configured runtime; one per compiled-in runtime id.
-pub type Factory = fn() -> Result<Box<dyn Runtime>, RunError>;
+/// Makes the configured runtime of the descriptor it is handed; one per
+/// compiled-in runtime id.
+pub type Factory = fn(&RuntimeDescriptor) -> Result<Box<dyn Runtime>, RunError>;
+
+/// A runtime's version: fixed when wasm-arena was built, or asked of an
+/// external program only where it is shown or recorded.
+#[derive(Clone, Copy)]
+pub enum Version {
+    /// The runtime crate's version in Cargo.lock, or the native toolchain.
+    Built(&'static str),
+    /// Asks the program the adapter runs (node), once per process.
+    Probe(fn() -> &'static str),
+}
+
+impl Version {
+    /// The version; a probe starts its program the first time.
+    pub fn resolve(self) -> &'static str {
+        match self {
+            Version::Built(version) => version,
+            Version::Probe(probe) => probe(),
+        }
+    }
+}
+
+impl std::fmt::Display for Version {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.resolve())
+    }
+}
 
 /// One runtime id: what it is, and how to make it if it is compiled in.
 #[derive(Clone, Copy)]
@@ -15,8 +43,8 @@ pub struct RuntimeDescriptor {
     pub tier: Tier,
     /// The cargo feature that compiles this runtime in.
     pub feature: &'static str,
-    /// Version of the runtime crate in Cargo.lock.
-    pub version: &'static str,
+    /// Resolved only where it is shown or recorded.
+    pub version: Version,
     pub(crate) factory: Option<Factory>,
 }
 
@@ -30,7 +58,7 @@ impl RuntimeDescriptor {
         RuntimeInfo {
             id: self.id.into(),
             family: self.family.into(),
-            version: self.version.into(),
+            version: self.version.resolve().into(),
             tier: self.tier,
             settings,
             unsupported: BTreeMap::new(),
@@ -48,7 +76,7 @@ impl RuntimeDescriptor {
 
     pub fn create(&self) -> Result<Box<dyn Runtime>, RunError> {
         match self.factory {
-            Some(factory) => factory(),
+            Some(factory) => factory(self),
             None => Err(RunError::Unsupported(format!(
                 "{} is not compiled into this binary; rebuild with `--features {}`",
                 self.id, self.feature
@@ -58,23 +86,37 @@ impl RuntimeDescriptor {
 }
 
 /// Every known runtime id, in report order. One line per family.
+static FAMILIES: &[&[RuntimeDescriptor]] = &[
+    &crate::wasmtime::DESCRIPTORS,
+    &crate::wasmer::DESCRIPTORS,
+    &crate::wasmedge::DESCRIPTORS,
+    &crate::wasmi::DESCRIPTORS,
+    &crate::v8::DESCRIPTORS,
+    &crate::native::DESCRIPTORS,
+];
+
+fn all() -> impl Iterator<Item = &'static RuntimeDescriptor> {
+    FAMILIES.iter().flat_map(|family| family.iter())
+}
+
+/// Every known runtime id, in report order, as copies of the static data.
 pub fn descriptors() -> Vec<RuntimeDescriptor> {
-    [
-        crate::wasmtime::descriptors(),
-        crate::wasmer::descriptors(),
-        crate::wasmedge::descriptors(),
-        crate::wasmi::descriptors(),
-        crate::v8::descriptors(),
-        crate::native::descriptors(),
-    ]
-    .concat()
+    all().copied().collect()
 }
 
-pub fn find(id: &str) -> Option<RuntimeDescriptor> {
-    descriptors().into_iter().find(|d| d.id == id)
+pub fn find(id: &str) -> Option<&'static RuntimeDescriptor> {
+    all().find(|d| d.id == id)
 }
 
-/// An adapter's own [`RuntimeInfo`]: its registered id with its settings.
+/// An adapter's own [`RuntimeInfo`]: its registered id with its settings,
+/// for the adapters that look their id up rather than keep the descriptor
+/// their factory is handed (as `native` and `v8` do).
+#[cfg(any(
+    feature = "wasmtime",
+    feature = "wasmer",
+    feature = "wasmedge",
+    feature = "wasmi"
+))]
 pub(crate) fn info(id: &str, settings: BTreeMap<String, String>) -> RuntimeInfo {
     find(id).expect("own id is registered").info(settings)
 }
@@ -85,11 +127,7 @@ pub fn create(id: &str) -> Result<Box<dyn Runtime>, RunError> {
         Some(descriptor) => descriptor.create(),
         None => Err(RunError::Unsupported(format!(
             "unknown runtime id `{id}`; known ids: {}",
-            descriptors()
-                .iter()
-                .map(|d| d.id)
-                .collect::<Vec<_>>()
-                .join(", ")
+            all().map(|d| d.id).collect::<Vec<_>>().join(", ")
         ))),
     }
 }

@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use wasm_arena_adapters::{Limits, Preopen, WasiSpec};
 
-use crate::verify::{Expectation, Expected};
+use crate::verify::{Expectation, ExpectedBytes};
 
 /// Which size of a workload to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -372,11 +372,11 @@ impl Catalog {
             output: entry.output,
             expect: Expectation {
                 exit_code: sized.exit_code,
-                stdout: sized.stdout.clone().map(Expected::from),
+                stdout: sized.stdout.clone().map(ExpectedBytes::from),
                 files: sized
                     .files
                     .iter()
-                    .map(|(k, v)| (k.clone(), Expected::from(v.clone())))
+                    .map(|(k, v)| (k.clone(), ExpectedBytes::from(v.clone())))
                     .collect(),
             },
             plugin: entry

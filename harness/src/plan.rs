@@ -9,8 +9,8 @@ use rand_chacha::ChaCha8Rng;
 use wasm_arena_adapters::{Limits, RuntimeDescriptor};
 
 use crate::catalog::{Repetitions, Workload};
-use crate::job::Job;
 use crate::results::Settings;
+use crate::worker::protocol::Job;
 
 /// See [`Plan::kill_after`].
 const KILL_GRACE: Duration = Duration::from_secs(1);

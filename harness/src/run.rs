@@ -5,14 +5,14 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::export::Exporter;
+use crate::export::{self, Exporter};
 use crate::host::Host;
-use crate::job::{Event, Task};
 use crate::output::progress::Progress;
 use crate::plan::Plan;
-use crate::process;
 use crate::results::{self, Cell, ProcessRun, Results, Status, WorkloadRecord};
 use crate::verify::sha256_hex;
+use crate::worker;
+use crate::worker::protocol::{Event, Task};
 use anyhow::Result;
 
 pub struct Runner<'a> {
@@ -42,7 +42,7 @@ impl Runner<'_> {
             cells: Vec::new(),
         };
         std::fs::create_dir_all(self.out_dir)?;
-        results::save(self.out_dir, &results, &self.exporters)?;
+        export::write(self.out_dir, &results, &self.exporters)?;
 
         let mut runs: HashMap<(usize, usize), Vec<ProcessRun>> = HashMap::new();
         for (sequence, spec) in plan.jobs().into_iter().enumerate() {
@@ -84,7 +84,7 @@ impl Runner<'_> {
                     workload.id,
                     spec.process + 1
                 ));
-                let run = process::run_worker(
+                let run = worker::run_worker(
                     self.exe,
                     &Task::Measure(plan.job(spec)),
                     plan.kill_after(spec.workload),
@@ -95,7 +95,7 @@ impl Runner<'_> {
                         }
                     },
                 )?;
-                if run.exit == process::Exit::Interrupted {
+                if run.exit == worker::Exit::Interrupted {
                     break;
                 }
                 let done = run
@@ -114,14 +114,14 @@ impl Runner<'_> {
                 results::cell_from_runs(runtime.id, &workload.id, entry, plan.settings.seed)
             };
             upsert(&mut results, plan, cell);
-            results::save(self.out_dir, &results, &self.exporters)?;
+            export::write(self.out_dir, &results, &self.exporters)?;
         }
         if self.interrupted.load(Ordering::SeqCst) {
             results.interrupted = true;
         } else {
             results.finished_at = Some(chrono::Utc::now());
         }
-        results::save(self.out_dir, &results, &self.exporters)?;
+        export::write(self.out_dir, &results, &self.exporters)?;
         progress.finish();
         Ok(results)
     }

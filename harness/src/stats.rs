@@ -9,6 +9,15 @@ use serde::{Deserialize, Serialize};
 /// percentiles, cheap for the sample counts a run makes.
 pub const BOOTSTRAP_RESAMPLES: usize = 2000;
 
+/// A coefficient of variation above this makes a measurement suspect (noisy
+/// machine, outliers): reports flag it, as hyperfine warns on outliers.
+pub const NOISY_CV: f64 = 0.10;
+
+/// Whether a coefficient of variation is above [`NOISY_CV`].
+pub fn is_noisy(cv: f64) -> bool {
+    cv > NOISY_CV
+}
+
 /// The summary of one phase of one cell, in nanoseconds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
@@ -183,6 +192,12 @@ mod tests {
         assert!(close(s.cv.unwrap(), sd / 50.5, 1e-12));
         let [lo, hi] = s.ci95.unwrap();
         assert!(lo < 50.5 && 50.5 < hi, "ci {lo}..{hi}");
+    }
+
+    #[test]
+    fn noisy_means_above_the_threshold() {
+        assert!(!is_noisy(NOISY_CV));
+        assert!(is_noisy(NOISY_CV + 0.001));
     }
 
     #[test]

@@ -11,33 +11,33 @@ use sha2::{Digest, Sha256};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Expectation {
     pub exit_code: i32,
-    pub stdout: Option<Expected>,
+    pub stdout: Option<ExpectedBytes>,
     #[serde(default)]
-    pub files: BTreeMap<String, Expected>,
+    pub files: BTreeMap<String, ExpectedBytes>,
 }
 
-/// Expected bytes: exact text, or `sha256:<hex>` for large outputs.
+/// ExpectedBytes bytes: exact text, or `sha256:<hex>` for large outputs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(from = "String", into = "String")]
-pub enum Expected {
+pub enum ExpectedBytes {
     Text(String),
     Sha256(String),
 }
 
-impl From<String> for Expected {
+impl From<String> for ExpectedBytes {
     fn from(s: String) -> Self {
         match s.strip_prefix("sha256:") {
-            Some(hex) => Expected::Sha256(hex.to_ascii_lowercase()),
-            None => Expected::Text(s),
+            Some(hex) => ExpectedBytes::Sha256(hex.to_ascii_lowercase()),
+            None => ExpectedBytes::Text(s),
         }
     }
 }
 
-impl From<Expected> for String {
-    fn from(e: Expected) -> Self {
+impl From<ExpectedBytes> for String {
+    fn from(e: ExpectedBytes) -> Self {
         match e {
-            Expected::Text(t) => t,
-            Expected::Sha256(h) => format!("sha256:{h}"),
+            ExpectedBytes::Text(t) => t,
+            ExpectedBytes::Sha256(h) => format!("sha256:{h}"),
         }
     }
 }
@@ -93,9 +93,9 @@ impl Expectation {
     }
 }
 
-pub(crate) fn compare(what: &str, expected: &Expected, actual: &[u8]) -> Result<(), String> {
+pub(crate) fn compare(what: &str, expected: &ExpectedBytes, actual: &[u8]) -> Result<(), String> {
     match expected {
-        Expected::Text(text) => {
+        ExpectedBytes::Text(text) => {
             let want = text.as_bytes();
             if want == actual {
                 return Ok(());
@@ -113,7 +113,7 @@ pub(crate) fn compare(what: &str, expected: &Expected, actual: &[u8]) -> Result<
                 excerpt(actual, at)
             ))
         }
-        Expected::Sha256(hex) => {
+        ExpectedBytes::Sha256(hex) => {
             let digest = sha256_hex(actual);
             if &digest == hex {
                 return Ok(());
@@ -192,7 +192,7 @@ mod tests {
 
     #[test]
     fn sha256_expectations_compare_digests() {
-        let e: Expected = format!("sha256:{}", sha256_hex(b"hello")).into();
+        let e: ExpectedBytes = format!("sha256:{}", sha256_hex(b"hello")).into();
         let exp = Expectation {
             exit_code: 0,
             stdout: Some(e),
@@ -212,7 +212,7 @@ mod tests {
         let exp = Expectation {
             exit_code: 0,
             stdout: None,
-            files: BTreeMap::from([("out.txt".to_string(), Expected::Text("42\n".into()))]),
+            files: BTreeMap::from([("out.txt".to_string(), ExpectedBytes::Text("42\n".into()))]),
         };
         assert!(
             exp.check(0, b"", b"", Some(dir.path()))
@@ -231,9 +231,9 @@ mod tests {
 
     #[test]
     fn expected_round_trips_through_its_string_form() {
-        let text: Expected = "plain".to_string().into();
-        let hash: Expected = "sha256:ABCD".to_string().into();
-        assert_eq!(hash, Expected::Sha256("abcd".into()));
+        let text: ExpectedBytes = "plain".to_string().into();
+        let hash: ExpectedBytes = "sha256:ABCD".to_string().into();
+        assert_eq!(hash, ExpectedBytes::Sha256("abcd".into()));
         assert_eq!(String::from(text), "plain");
         assert_eq!(String::from(hash), "sha256:abcd");
     }

@@ -17,27 +17,21 @@
 mod twin;
 
 use crate::Tier;
-use crate::registry::{Factory, RuntimeDescriptor};
+use crate::registry::{Factory, RuntimeDescriptor, Version};
 
 pub const ID: &str = "native";
 
-pub(crate) fn descriptors() -> Vec<RuntimeDescriptor> {
-    vec![RuntimeDescriptor {
-        id: ID,
-        family: "native",
-        tier: Tier::Native,
-        feature: "native",
-        version: env!("NATIVE_TOOLCHAIN"),
-        factory: factory(),
-    }]
-}
+pub(crate) const DESCRIPTORS: [RuntimeDescriptor; 1] = [RuntimeDescriptor {
+    id: ID,
+    family: "native",
+    tier: Tier::Native,
+    feature: "native",
+    version: Version::Built(env!("NATIVE_TOOLCHAIN")),
+    factory: FACTORY,
+}];
 
 #[cfg(feature = "native")]
-fn factory() -> Option<Factory> {
-    Some(twin::Native::boxed)
-}
+const FACTORY: Option<Factory> = Some(twin::Native::boxed);
 
 #[cfg(not(feature = "native"))]
-fn factory() -> Option<Factory> {
-    None
-}
+const FACTORY: Option<Factory> = None;

@@ -1,31 +1,30 @@
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::os::fd::AsRawFd;
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
-use std::thread::JoinHandle;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 
+use crate::child::{self, Input, Options, Output, ReportPipe, Status, Waited};
 use crate::{
-    Capability, Instance, Module, PluginCalls, RunError, RunOutcome, Runtime, RuntimeInfo,
-    TimedRegion, WasiSpec, registry,
+    Capability, Instance, Module, PluginCalls, RunError, RunOutcome, Runtime, RuntimeDescriptor,
+    RuntimeInfo, TimedRegion, WasiSpec,
 };
 
 mod built {
     include!(concat!(env!("OUT_DIR"), "/native_twins.rs"));
 }
 
-/// The descriptor the shim's timing report arrives on in the twin.
-const REPORT_FD: i32 = 3;
-
-pub(super) struct Native;
+pub(super) struct Native {
+    descriptor: RuntimeDescriptor,
+}
 
 impl Native {
-    pub(super) fn boxed() -> Result<Box<dyn Runtime>, RunError> {
-        Ok(Box::new(Native))
+    pub(super) fn boxed(descriptor: &RuntimeDescriptor) -> Result<Box<dyn Runtime>, RunError> {
+        Ok(Box::new(Native {
+            descriptor: *descriptor,
+        }))
     }
 }
 
@@ -37,7 +36,7 @@ impl Runtime for Native {
             .collect();
         settings.insert("process".into(), "one per run (out of process)".into());
         settings.insert("time_budget".into(), "SIGKILL at the deadline".into());
-        let mut info = registry::info(super::ID, settings);
+        let mut info = self.descriptor.info(settings);
         info.unsupported = BTreeMap::from([
             (
                 Capability::MemoryCap,
@@ -153,9 +152,7 @@ impl Instance for TwinInstance {
 
 impl TwinInstance {
     fn spawn(&self, args: &[String], stdin: &[u8]) -> Result<RunOutcome, RunError> {
-        let (mut report, report_writer) =
-            std::io::pipe().map_err(|e| other("cannot make the timing pipe", e))?;
-        let writer_fd = report_writer.as_raw_fd();
+        let report = ReportPipe::new().map_err(|e| other("cannot make the timing pipe", e))?;
         let mut command = Command::new(&self.path);
         if let Some(argv0) = args.first() {
             command.arg0(argv0);
@@ -164,70 +161,44 @@ impl TwinInstance {
             .args(args.iter().skip(1))
             .env_clear()
             .envs(self.wasi.env.iter().map(|(k, v)| (k, v)))
-            .current_dir(self.workdir.path())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        // SAFETY: dup2 and fcntl are async-signal-safe, as pre_exec requires.
-        unsafe {
-            command.pre_exec(move || {
-                // dup2 onto itself keeps close-on-exec, so clear it by hand.
-                let ok = if writer_fd == REPORT_FD {
-                    libc::fcntl(REPORT_FD, libc::F_SETFD, 0) == 0
-                } else {
-                    libc::dup2(writer_fd, REPORT_FD) == REPORT_FD
-                };
-                if ok {
-                    Ok(())
-                } else {
-                    Err(std::io::Error::last_os_error())
-                }
-            });
-        }
+            .current_dir(self.workdir.path());
+        let options = Options {
+            stdin: Input::Bytes(stdin.to_vec()),
+            stdout: Output::Collect,
+            report: Some(report),
+            die_with_parent: false,
+        };
         let begin = Instant::now();
-        let mut child = command
-            .spawn()
+        let mut twin = child::spawn(command, options)
             .map_err(|e| other(&format!("cannot start {}", self.path.display()), e))?;
-        drop(report_writer);
-        let pid = child.id() as libc::pid_t;
-        let feeder = child.stdin.take().map(|mut pipe| {
-            let bytes = stdin.to_vec();
-            // A twin that exits without reading its stdin closes the pipe: not an error.
-            std::thread::spawn(move || drop(pipe.write_all(&bytes)))
-        });
-        let stdout = collect(child.stdout.take());
-        let stderr = collect(child.stderr.take());
 
-        let deadline = self
-            .wasi
-            .limits
-            .time_budget
-            .map(|budget| (begin + budget, budget));
-        let line = match read_until_eof(&mut report, deadline) {
+        let budget = self.wasi.limits.time_budget;
+        let line = match twin.report().read_to_end(budget.map(|b| begin + b)) {
             Ok(line) => line,
-            Err(Waited::Deadline(budget)) => {
-                // SAFETY: the child is ours and not yet reaped.
-                unsafe { libc::kill(pid, libc::SIGKILL) };
-                reap(pid).map_err(|e| other("cannot wait for the twin", e))?;
-                return Err(RunError::TimeBudget(budget));
+            Err(Waited::Deadline) => {
+                twin.kill();
+                twin.reap()
+                    .map_err(|e| other("cannot wait for the twin", e))?;
+                // Only a budget sets a deadline.
+                return Err(RunError::TimeBudget(budget.unwrap_or_default()));
             }
             Err(Waited::Io(e)) => return Err(other("cannot read the timing report", e)),
         };
-        let (status, peak_rss) = reap(pid).map_err(|e| other("cannot wait for the twin", e))?;
-        if let Some(handle) = feeder {
-            drop(handle.join());
-        }
-        let stdout = stdout.join().unwrap_or_default();
-        let stderr = stderr.join().unwrap_or_default();
+        let ended = twin
+            .reap()
+            .map_err(|e| other("cannot wait for the twin", e))?;
+        let stdout = twin.take_stdout();
+        let stderr = twin.take_stderr();
 
-        if libc::WIFSIGNALED(status) {
-            let signal = libc::WTERMSIG(status);
-            return Err(RunError::Trap(format!(
-                "the native process was killed by {}",
-                crate::signal_name(signal)
-            )));
-        }
-        let exit_code = libc::WEXITSTATUS(status);
+        let exit_code = match ended.status {
+            Status::Signal(signal) => {
+                return Err(RunError::Trap(format!(
+                    "the native process was killed by {}",
+                    crate::signal_name(signal)
+                )));
+            }
+            Status::Code(code) => code,
+        };
         let report = Report::parse(&line).ok_or_else(|| {
             RunError::Other(format!(
                 "the twin exited with code {exit_code} without a timing report from the shim \
@@ -243,7 +214,7 @@ impl TwinInstance {
             execute,
             region,
             memory_refused: None,
-            peak_rss_bytes: Some(peak_rss),
+            peak_rss_bytes: Some(ended.usage.max_rss_bytes),
         })
     }
 }
@@ -289,80 +260,6 @@ impl Report {
             )
         }
     }
-}
-
-enum Waited {
-    Deadline(Duration),
-    Io(std::io::Error),
-}
-
-/// Reads the pipe until every writer has closed it (the twin exited), or
-/// until the deadline.
-fn read_until_eof(
-    pipe: &mut std::io::PipeReader,
-    deadline: Option<(Instant, Duration)>,
-) -> Result<Vec<u8>, Waited> {
-    let mut bytes = Vec::new();
-    let mut chunk = [0u8; 256];
-    loop {
-        if let Some((at, budget)) = deadline {
-            let left = at.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return Err(Waited::Deadline(budget));
-            }
-            let mut poll = libc::pollfd {
-                fd: pipe.as_raw_fd(),
-                events: libc::POLLIN,
-                revents: 0,
-            };
-            let millis = i32::try_from(left.as_millis().max(1)).unwrap_or(i32::MAX);
-            // SAFETY: one valid pollfd.
-            let ready = unsafe { libc::poll(&mut poll, 1, millis) };
-            if ready < 0 {
-                let error = std::io::Error::last_os_error();
-                if error.kind() == std::io::ErrorKind::Interrupted {
-                    continue;
-                }
-                return Err(Waited::Io(error));
-            }
-            if ready == 0 {
-                continue;
-            }
-        }
-        match pipe.read(&mut chunk) {
-            Ok(0) => return Ok(bytes),
-            Ok(n) => bytes.extend_from_slice(&chunk[..n]),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(Waited::Io(e)),
-        }
-    }
-}
-
-/// Waits for the twin; its wait status and peak RSS in bytes.
-fn reap(pid: libc::pid_t) -> std::io::Result<(i32, u64)> {
-    let mut status = 0;
-    // SAFETY: zeroed rusage is a valid value for wait4 to fill.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    loop {
-        // SAFETY: valid pointers to locals; pid is our unreaped child.
-        if unsafe { libc::wait4(pid, &mut status, 0, &mut usage) } == pid {
-            return Ok((status, usage.ru_maxrss as u64 * 1024));
-        }
-        let error = std::io::Error::last_os_error();
-        if error.kind() != std::io::ErrorKind::Interrupted {
-            return Err(error);
-        }
-    }
-}
-
-fn collect(pipe: Option<impl Read + Send + 'static>) -> JoinHandle<Vec<u8>> {
-    std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        if let Some(mut pipe) = pipe {
-            drop(pipe.read_to_end(&mut bytes));
-        }
-        bytes
-    })
 }
 
 fn other(what: &str, error: impl std::fmt::Display) -> RunError {

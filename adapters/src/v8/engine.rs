@@ -5,22 +5,23 @@ use std::time::Duration;
 
 use tempfile::TempDir;
 
-use super::process::{self, Launcher, Node, Reply, json, json_path, other};
+use super::node::{self, Launcher, Node, Reply, json, json_path, other};
 use crate::{
-    Capability, Instance, Module, PluginCalls, RunError, RunOutcome, Runtime, RuntimeInfo,
-    TimedRegion, WasiSpec, registry,
+    Capability, Instance, Module, PluginCalls, RunError, RunOutcome, Runtime, RuntimeDescriptor,
+    RuntimeInfo, TimedRegion, WasiSpec,
 };
 
 const WASM_PAGE: u64 = 64 << 10;
 
 pub(super) struct V8 {
+    descriptor: RuntimeDescriptor,
     launcher: Launcher,
     threads: std::num::NonZero<usize>,
 }
 
 impl V8 {
-    pub(super) fn boxed() -> Result<Box<dyn Runtime>, RunError> {
-        let found = process::probe()
+    pub(super) fn boxed(descriptor: &RuntimeDescriptor) -> Result<Box<dyn Runtime>, RunError> {
+        let found = node::probe()
             .as_ref()
             .map_err(|e| RunError::Unsupported(format!("node not found on PATH: {e}")))?;
         let threads = crate::compile_threads();
@@ -42,6 +43,7 @@ impl V8 {
             format!("--wasm-num-compilation-tasks={threads}"),
         ];
         Ok(Box::new(V8 {
+            descriptor: *descriptor,
             launcher: Launcher {
                 node: found.path.clone(),
                 flags,
@@ -122,7 +124,7 @@ impl Runtime for V8 {
                     .into(),
             ),
         ]);
-        let mut info = registry::info(super::ID, settings);
+        let mut info = self.descriptor.info(settings);
         info.unsupported = BTreeMap::from([
             (
                 Capability::ReadOnlyPreopens,

@@ -7,43 +7,36 @@
 #[cfg(feature = "v8")]
 mod engine;
 #[cfg(feature = "v8")]
-mod process;
+mod node;
 
 use crate::Tier;
-use crate::registry::{Factory, RuntimeDescriptor};
+use crate::registry::{Factory, RuntimeDescriptor, Version};
 
 pub const ID: &str = "v8";
 
-pub(crate) fn descriptors() -> Vec<RuntimeDescriptor> {
-    vec![RuntimeDescriptor {
-        id: ID,
-        family: "v8",
-        tier: Tier::Optimizing,
-        feature: "v8",
-        version: version(),
-        factory: factory(),
-    }]
-}
+pub(crate) const DESCRIPTORS: [RuntimeDescriptor; 1] = [RuntimeDescriptor {
+    id: ID,
+    family: "v8",
+    tier: Tier::Optimizing,
+    feature: "v8",
+    version: VERSION,
+    factory: FACTORY,
+}];
 
-/// The node on PATH, asked once per process.
+/// The node on PATH, asked only where the version is shown or recorded: a
+/// worker of another runtime never starts node.
 #[cfg(feature = "v8")]
-fn version() -> &'static str {
-    process::probe()
+const VERSION: Version = Version::Probe(|| {
+    node::probe()
         .as_ref()
         .map_or("node not found", |found| found.version)
-}
+});
 
 #[cfg(not(feature = "v8"))]
-fn version() -> &'static str {
-    "node"
-}
+const VERSION: Version = Version::Built("node");
 
 #[cfg(feature = "v8")]
-fn factory() -> Option<Factory> {
-    Some(engine::V8::boxed)
-}
+const FACTORY: Option<Factory> = Some(engine::V8::boxed);
 
 #[cfg(not(feature = "v8"))]
-fn factory() -> Option<Factory> {
-    None
-}
+const FACTORY: Option<Factory> = None;

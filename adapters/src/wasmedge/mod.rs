@@ -7,7 +7,7 @@ mod engine;
 mod stdio;
 
 use crate::Tier;
-use crate::registry::{Factory, RuntimeDescriptor};
+use crate::registry::{Factory, RuntimeDescriptor, Version};
 
 /// How a WasmEdge runtime id runs the module.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,46 +17,45 @@ pub enum Mode {
 }
 
 impl Mode {
-    const ALL: [Mode; 2] = [Mode::Interpreter, Mode::Aot];
-
-    fn id(self) -> &'static str {
+    const fn id(self) -> &'static str {
         match self {
             Mode::Interpreter => "wasmedge-interp",
             Mode::Aot => "wasmedge-aot",
         }
     }
 
-    fn tier(self) -> Tier {
+    const fn tier(self) -> Tier {
         match self {
             Mode::Interpreter => Tier::Interpreter,
             Mode::Aot => Tier::Aot,
         }
     }
+
+    const fn descriptor(self) -> RuntimeDescriptor {
+        RuntimeDescriptor {
+            id: self.id(),
+            family: "wasmedge",
+            tier: self.tier(),
+            feature: "wasmedge",
+            version: Version::Built(env!("WASMEDGE_SDK_VERSION")),
+            factory: factory(self),
+        }
+    }
 }
 
-pub(crate) fn descriptors() -> Vec<RuntimeDescriptor> {
-    Mode::ALL
-        .iter()
-        .map(|&mode| RuntimeDescriptor {
-            id: mode.id(),
-            family: "wasmedge",
-            tier: mode.tier(),
-            feature: "wasmedge",
-            version: env!("WASMEDGE_SDK_VERSION"),
-            factory: factory(mode),
-        })
-        .collect()
-}
+/// Every WasmEdge id, in report order.
+pub(crate) const DESCRIPTORS: [RuntimeDescriptor; 2] =
+    [Mode::Interpreter.descriptor(), Mode::Aot.descriptor()];
 
 #[cfg(feature = "wasmedge")]
-fn factory(mode: Mode) -> Option<Factory> {
+const fn factory(mode: Mode) -> Option<Factory> {
     Some(match mode {
-        Mode::Interpreter => || engine::WasmEdge::boxed(Mode::Interpreter),
-        Mode::Aot => || engine::WasmEdge::boxed(Mode::Aot),
+        Mode::Interpreter => |_| engine::WasmEdge::boxed(Mode::Interpreter),
+        Mode::Aot => |_| engine::WasmEdge::boxed(Mode::Aot),
     })
 }
 
 #[cfg(not(feature = "wasmedge"))]
-fn factory(_: Mode) -> Option<Factory> {
+const fn factory(_: Mode) -> Option<Factory> {
     None
 }

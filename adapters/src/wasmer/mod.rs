@@ -6,7 +6,7 @@
 mod engine;
 
 use crate::Tier;
-use crate::registry::{Factory, RuntimeDescriptor};
+use crate::registry::{Factory, RuntimeDescriptor, Version};
 
 /// The compiler a Wasmer runtime id uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,9 +17,7 @@ pub enum Compiler {
 }
 
 impl Compiler {
-    const ALL: [Compiler; 3] = [Compiler::Cranelift, Compiler::Singlepass, Compiler::Llvm];
-
-    fn id(self) -> &'static str {
+    const fn id(self) -> &'static str {
         match self {
             Compiler::Cranelift => "wasmer-cranelift",
             Compiler::Singlepass => "wasmer-singlepass",
@@ -27,46 +25,52 @@ impl Compiler {
         }
     }
 
-    fn tier(self) -> Tier {
+    const fn tier(self) -> Tier {
         match self {
             Compiler::Cranelift | Compiler::Llvm => Tier::Optimizing,
             Compiler::Singlepass => Tier::Baseline,
         }
     }
 
-    fn feature(self) -> &'static str {
+    const fn feature(self) -> &'static str {
         match self {
             Compiler::Llvm => "wasmer-llvm",
             Compiler::Cranelift | Compiler::Singlepass => "wasmer",
         }
     }
+
+    const fn descriptor(self) -> RuntimeDescriptor {
+        RuntimeDescriptor {
+            id: self.id(),
+            family: "wasmer",
+            tier: self.tier(),
+            feature: self.feature(),
+            version: Version::Built(env!("WASMER_VERSION")),
+            factory: factory(self),
+        }
+    }
 }
 
-pub(crate) fn descriptors() -> Vec<RuntimeDescriptor> {
-    Compiler::ALL
-        .iter()
-        .map(|&compiler| RuntimeDescriptor {
-            id: compiler.id(),
-            family: "wasmer",
-            tier: compiler.tier(),
-            feature: compiler.feature(),
-            version: env!("WASMER_VERSION"),
-            factory: factory(compiler),
-        })
-        .collect()
-}
+/// Every Wasmer id, in report order.
+pub(crate) const DESCRIPTORS: [RuntimeDescriptor; 3] = [
+    Compiler::Cranelift.descriptor(),
+    Compiler::Singlepass.descriptor(),
+    Compiler::Llvm.descriptor(),
+];
 
 #[cfg(feature = "wasmer")]
-fn factory(compiler: Compiler) -> Option<Factory> {
+const fn factory(compiler: Compiler) -> Option<Factory> {
     Some(match compiler {
-        Compiler::Cranelift => || engine::Wasmer::boxed(Compiler::Cranelift),
-        Compiler::Singlepass => || engine::Wasmer::boxed(Compiler::Singlepass),
-        Compiler::Llvm if cfg!(feature = "wasmer-llvm") => || engine::Wasmer::boxed(Compiler::Llvm),
+        Compiler::Cranelift => |_| engine::Wasmer::boxed(Compiler::Cranelift),
+        Compiler::Singlepass => |_| engine::Wasmer::boxed(Compiler::Singlepass),
+        Compiler::Llvm if cfg!(feature = "wasmer-llvm") => {
+            |_| engine::Wasmer::boxed(Compiler::Llvm)
+        }
         Compiler::Llvm => return None,
     })
 }
 
 #[cfg(not(feature = "wasmer"))]
-fn factory(_: Compiler) -> Option<Factory> {
+const fn factory(_: Compiler) -> Option<Factory> {
     None
 }

@@ -5,27 +5,21 @@
 mod engine;
 
 use crate::Tier;
-use crate::registry::{Factory, RuntimeDescriptor};
+use crate::registry::{Factory, RuntimeDescriptor, Version};
 
 pub const ID: &str = "wasmi";
 
-pub(crate) fn descriptors() -> Vec<RuntimeDescriptor> {
-    vec![RuntimeDescriptor {
-        id: ID,
-        family: "wasmi",
-        tier: Tier::Interpreter,
-        feature: "wasmi",
-        version: env!("WASMI_VERSION"),
-        factory: factory(),
-    }]
-}
+pub(crate) const DESCRIPTORS: [RuntimeDescriptor; 1] = [RuntimeDescriptor {
+    id: ID,
+    family: "wasmi",
+    tier: Tier::Interpreter,
+    feature: "wasmi",
+    version: Version::Built(env!("WASMI_VERSION")),
+    factory: FACTORY,
+}];
 
 #[cfg(feature = "wasmi")]
-fn factory() -> Option<Factory> {
-    Some(engine::Wasmi::boxed)
-}
+const FACTORY: Option<Factory> = Some(|_| engine::Wasmi::boxed());
 
 #[cfg(not(feature = "wasmi"))]
-fn factory() -> Option<Factory> {
-    None
-}
+const FACTORY: Option<Factory> = None;

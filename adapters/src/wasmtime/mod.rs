@@ -8,7 +8,7 @@
 mod engine;
 
 use crate::Tier;
-use crate::registry::{Factory, RuntimeDescriptor};
+use crate::registry::{Factory, RuntimeDescriptor, Version};
 
 /// The compiler a Wasmtime runtime id uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,7 +43,7 @@ impl Variant {
         }
     }
 
-    fn id(self) -> &'static str {
+    const fn id(self) -> &'static str {
         match (self.compiler, self.pooling) {
             (Compiler::Cranelift, false) => "wasmtime-cranelift",
             (Compiler::Cranelift, true) => "wasmtime-cranelift-pooling",
@@ -52,7 +52,7 @@ impl Variant {
         }
     }
 
-    fn tier(self) -> Tier {
+    const fn tier(self) -> Tier {
         match self.compiler {
             Compiler::Cranelift => Tier::Optimizing,
             Compiler::Winch => Tier::Baseline,
@@ -61,33 +61,30 @@ impl Variant {
     }
 }
 
-pub(crate) fn descriptors() -> Vec<RuntimeDescriptor> {
-    Variant::ALL
-        .iter()
-        .map(|&variant| RuntimeDescriptor {
-            id: variant.id(),
-            family: "wasmtime",
-            tier: variant.tier(),
-            feature: "wasmtime",
-            version: env!("WASMTIME_VERSION"),
-            factory: factory(variant),
-        })
-        .collect()
+/// Every Wasmtime id, in report order.
+pub(crate) const DESCRIPTORS: [RuntimeDescriptor; 4] =
+    [descriptor(0), descriptor(1), descriptor(2), descriptor(3)];
+
+const fn descriptor(index: usize) -> RuntimeDescriptor {
+    let variant = Variant::ALL[index];
+    RuntimeDescriptor {
+        id: variant.id(),
+        family: "wasmtime",
+        tier: variant.tier(),
+        feature: "wasmtime",
+        version: Version::Built(env!("WASMTIME_VERSION")),
+        factory: FACTORIES[index],
+    }
 }
 
+/// The factory of each of [`Variant::ALL`].
 #[cfg(feature = "wasmtime")]
-fn factory(variant: Variant) -> Option<Factory> {
-    const ALL: [Factory; 4] = [
-        || engine::Wasmtime::boxed(Variant::ALL[0]),
-        || engine::Wasmtime::boxed(Variant::ALL[1]),
-        || engine::Wasmtime::boxed(Variant::ALL[2]),
-        || engine::Wasmtime::boxed(Variant::ALL[3]),
-    ];
-    let index = Variant::ALL.iter().position(|v| *v == variant)?;
-    Some(ALL[index])
-}
+const FACTORIES: [Option<Factory>; 4] = [
+    Some(|_| engine::Wasmtime::boxed(Variant::ALL[0])),
+    Some(|_| engine::Wasmtime::boxed(Variant::ALL[1])),
+    Some(|_| engine::Wasmtime::boxed(Variant::ALL[2])),
+    Some(|_| engine::Wasmtime::boxed(Variant::ALL[3])),
+];
 
 #[cfg(not(feature = "wasmtime"))]
-fn factory(_: Variant) -> Option<Factory> {
-    None
-}
+const FACTORIES: [Option<Factory>; 4] = [None; 4];

@@ -34,7 +34,7 @@ pub struct Expectations {
 
 /// What the expectations say about one test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Expected<'a> {
+pub enum ExpectedVerdict<'a> {
     Pass,
     Fail(&'a str),
     Skip(&'a str),
@@ -67,15 +67,15 @@ impl Expectations {
         Ok(parsed)
     }
 
-    pub fn get(&self, test_id: &str) -> Expected<'_> {
+    pub fn get(&self, test_id: &str) -> ExpectedVerdict<'_> {
         if let Some(reason) = self.skip.get(test_id) {
-            Expected::Skip(reason)
+            ExpectedVerdict::Skip(reason)
         } else if let Some(reason) = self.fail.get(test_id) {
-            Expected::Fail(reason)
+            ExpectedVerdict::Fail(reason)
         } else if let Some(reason) = self.flaky.get(test_id) {
-            Expected::Flaky(reason)
+            ExpectedVerdict::Flaky(reason)
         } else {
-            Expected::Pass
+            ExpectedVerdict::Pass
         }
     }
 
@@ -115,9 +115,9 @@ mod tests {
         let e =
             Expectations::parse("[fail]\n\"s/a\" = \"known bug\"\n[skip]\n\"s/b\" = \"hangs\"\n")
                 .unwrap();
-        assert_eq!(e.get("s/a"), Expected::Fail("known bug"));
-        assert_eq!(e.get("s/b"), Expected::Skip("hangs"));
-        assert_eq!(e.get("s/c"), Expected::Pass);
+        assert_eq!(e.get("s/a"), ExpectedVerdict::Fail("known bug"));
+        assert_eq!(e.get("s/b"), ExpectedVerdict::Skip("hangs"));
+        assert_eq!(e.get("s/c"), ExpectedVerdict::Pass);
     }
 
     #[test]

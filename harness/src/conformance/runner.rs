@@ -11,15 +11,15 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use wasm_arena_adapters::{Limits, Preopen, RuntimeInfo, WasiSpec};
 
-use super::expectations::{Expectations, Expected};
+use super::expectations::{Expectations, ExpectedVerdict};
 use super::matrix::{Matrix, SCHEMA_VERSION, Settings, SuiteRecord, TestRecord, TestResult};
 use super::spec::{Suite, TestCase};
 use super::verdict::{self, Observed, Verdict};
 use crate::host::Host;
-use crate::job::{Event, Observation, Task};
 use crate::output::progress::Progress;
-use crate::process::{self, Exit};
 use crate::verify::sha256_hex;
+use crate::worker::protocol::{Event, Observation, Task};
+use crate::worker::{self, Exit};
 
 /// How long past the time limit a worker may go silent before the harness
 /// kills it: room for compiling and instantiating a test module (WasmEdge's
@@ -141,8 +141,8 @@ impl Conformance<'_> {
         let expected = self
             .expectations
             .get(&case.runtime.id)
-            .map_or(Expected::Pass, |e| e.get(&test_id));
-        if let Expected::Skip(reason) = expected {
+            .map_or(ExpectedVerdict::Pass, |e| e.get(&test_id));
+        if let ExpectedVerdict::Skip(reason) = expected {
             return Ok(Some(result(Verdict::Skip, Some(reason.to_string()))));
         }
 
@@ -204,7 +204,7 @@ impl Conformance<'_> {
         });
         let limit = Duration::from_secs_f64(self.settings.timeout_s) + KILL_GRACE;
         let began = Instant::now();
-        let run = process::run_worker(self.exe, &task, limit, self.interrupted, |_| {})?;
+        let run = worker::run_worker(self.exe, &task, limit, self.interrupted, |_| {})?;
         let seconds = began.elapsed().as_secs_f64();
         let event = run
             .events

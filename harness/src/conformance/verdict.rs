@@ -4,10 +4,11 @@
 use serde::{Deserialize, Serialize};
 use wasm_arena_adapters::RunError;
 
-use super::expectations::Expected;
+use super::expectations::ExpectedVerdict;
 use super::spec::{Outcome, TestSpec};
-use crate::job::{Failure, Stage};
+use crate::phase::Stage;
 use crate::verify::{self, tail_text};
+use crate::worker::protocol::Failure;
 
 /// How a test run ended, as the harness saw it.
 #[derive(Debug, Clone, PartialEq)]
@@ -97,7 +98,7 @@ pub fn check(spec: &TestSpec, observed: &Observed) -> Result<(), String> {
                 ("stderr", &spec.stderr, stderr),
             ] {
                 if let Some(want) = want {
-                    let want = verify::Expected::Text(want.clone());
+                    let want = verify::ExpectedBytes::Text(want.clone());
                     if let Err(d) = verify::compare(what, &want, got) {
                         differences.push(d);
                     }
@@ -177,23 +178,26 @@ impl std::fmt::Display for Verdict {
 
 /// Combines a checked run with what the expectations say; the reason is
 /// `None` only for a plain pass.
-pub fn verdict(checked: Result<(), String>, expected: Expected<'_>) -> (Verdict, Option<String>) {
+pub fn verdict(
+    checked: Result<(), String>,
+    expected: ExpectedVerdict<'_>,
+) -> (Verdict, Option<String>) {
     match (checked, expected) {
-        (_, Expected::Skip(reason)) => (Verdict::Skip, Some(reason.to_string())),
-        (Ok(()), Expected::Pass) => (Verdict::Pass, None),
-        (Err(what), Expected::Pass) => (Verdict::Fail, Some(what)),
-        (Ok(()), Expected::Fail(reason)) => (
+        (_, ExpectedVerdict::Skip(reason)) => (Verdict::Skip, Some(reason.to_string())),
+        (Ok(()), ExpectedVerdict::Pass) => (Verdict::Pass, None),
+        (Err(what), ExpectedVerdict::Pass) => (Verdict::Fail, Some(what)),
+        (Ok(()), ExpectedVerdict::Fail(reason)) => (
             Verdict::UnexpectedPass,
             Some(format!(
                 "passed, but the expectations say it fails ({reason}); remove the entry"
             )),
         ),
-        (Err(what), Expected::Fail(reason)) => (
+        (Err(what), ExpectedVerdict::Fail(reason)) => (
             Verdict::ExpectedFail,
             Some(format!("{what} (known: {reason})")),
         ),
-        (Ok(()), Expected::Flaky(_)) => (Verdict::Pass, None),
-        (Err(what), Expected::Flaky(reason)) => (
+        (Ok(()), ExpectedVerdict::Flaky(_)) => (Verdict::Pass, None),
+        (Err(what), ExpectedVerdict::Flaky(reason)) => (
             Verdict::ExpectedFail,
             Some(format!("{what} (known to be flaky: {reason})")),
         ),
@@ -307,24 +311,24 @@ mod tests {
     fn verdicts_follow_the_expectations() {
         let ok = || Ok(());
         let bad = || Err("exit code 1, expected 0".to_string());
-        assert_eq!(verdict(ok(), Expected::Pass), (Verdict::Pass, None));
-        assert_eq!(verdict(bad(), Expected::Pass).0, Verdict::Fail);
-        let (v, why) = verdict(bad(), Expected::Fail("bug 12"));
+        assert_eq!(verdict(ok(), ExpectedVerdict::Pass), (Verdict::Pass, None));
+        assert_eq!(verdict(bad(), ExpectedVerdict::Pass).0, Verdict::Fail);
+        let (v, why) = verdict(bad(), ExpectedVerdict::Fail("bug 12"));
         assert_eq!(v, Verdict::ExpectedFail);
         assert_eq!(why.unwrap(), "exit code 1, expected 0 (known: bug 12)");
-        let (v, why) = verdict(ok(), Expected::Fail("bug 12"));
+        let (v, why) = verdict(ok(), ExpectedVerdict::Fail("bug 12"));
         assert_eq!(v, Verdict::UnexpectedPass);
         assert!(why.unwrap().contains("remove the entry"));
         assert_eq!(
-            verdict(ok(), Expected::Skip("hangs")),
+            verdict(ok(), ExpectedVerdict::Skip("hangs")),
             (Verdict::Skip, Some("hangs".into()))
         );
         // A flaky test may go either way without breaking expectations.
         assert_eq!(
-            verdict(ok(), Expected::Flaky("timing")),
+            verdict(ok(), ExpectedVerdict::Flaky("timing")),
             (Verdict::Pass, None)
         );
-        let (v, why) = verdict(bad(), Expected::Flaky("timing"));
+        let (v, why) = verdict(bad(), ExpectedVerdict::Flaky("timing"));
         assert_eq!(v, Verdict::ExpectedFail);
         assert!(why.unwrap().ends_with("(known to be flaky: timing)"));
     }

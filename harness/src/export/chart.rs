@@ -6,7 +6,7 @@ use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::prelude::*;
 
 use super::{Exporter, format_ns};
-use crate::job::Phase;
+use crate::phase::Phase;
 use crate::results::{Results, Status};
 
 /// `charts/<phase>.svg`: one panel per workload, one bar per runtime (its

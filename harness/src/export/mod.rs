@@ -8,6 +8,7 @@ mod csv;
 mod github_benchmark;
 mod json;
 pub(crate) mod markdown;
+mod write;
 
 use std::path::PathBuf;
 
@@ -22,6 +23,7 @@ pub use csv::CsvExporter;
 pub use github_benchmark::GithubBenchmarkExporter;
 pub use json::JsonExporter;
 pub use markdown::MarkdownExporter;
+pub use write::write;
 
 /// Renders `R`: a run's [`Results`], or a conformance matrix.
 pub trait Exporter<R = Results> {

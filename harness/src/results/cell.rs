@@ -6,9 +6,10 @@ use std::time::Duration;
 use wasm_arena_adapters::RunError;
 
 use super::model::{Cell, PhaseResult, ProcessRecord, Status};
-use crate::job::{Event, Failure, Phase, Sample};
-use crate::process::{Exit, WorkerRun};
+use crate::phase::{Phase, Stage};
 use crate::stats;
+use crate::worker::protocol::{Event, Failure, Sample};
+use crate::worker::{Exit, WorkerRun};
 
 /// One finished worker process of a cell.
 pub struct ProcessRun {
@@ -24,7 +25,7 @@ pub struct ProcessRun {
 pub fn cell_from_runs(runtime: &str, workload: &str, runs: &[ProcessRun], seed: u64) -> Cell {
     let mut samples: Vec<Sample> = Vec::new();
     let mut processes = Vec::new();
-    let mut problem: Option<(Status, String, Option<crate::job::Stage>)> = None;
+    let mut problem: Option<(Status, String, Option<Stage>)> = None;
     for ProcessRun {
         index,
         sequence,
@@ -91,7 +92,7 @@ pub fn cell_from_runs(runtime: &str, workload: &str, runs: &[ProcessRun], seed: 
 }
 
 /// What went wrong in one worker process, if anything.
-fn diagnose(run: &WorkerRun) -> Option<(Status, String, Option<crate::job::Stage>)> {
+fn diagnose(run: &WorkerRun) -> Option<(Status, String, Option<Stage>)> {
     let failed = run.events.iter().find_map(|e| match e {
         Event::Failed { stage, error } => Some((*stage, error)),
         _ => None,
@@ -147,8 +148,7 @@ fn diagnose(run: &WorkerRun) -> Option<(Status, String, Option<crate::job::Stage
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::job::Stage;
-    use crate::process::Usage;
+    use crate::worker::Usage;
     use wasm_arena_adapters::TimedRegion;
 
     fn sample(iteration: u32, warmup: bool, ns: u64) -> Event {

@@ -3,7 +3,7 @@
 //! same run, and is absent when either side did not succeed.
 
 use super::model::{Cell, Results, Status};
-use crate::job::Phase;
+use crate::phase::Phase;
 
 /// The runtime id whose cells are the denominator of every ratio.
 pub const NATIVE: &str = wasm_arena_adapters::native::ID;

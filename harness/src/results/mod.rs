@@ -10,4 +10,4 @@ pub use derived::NATIVE;
 pub use model::{
     Cell, PhaseResult, ProcessRecord, Results, SCHEMA_VERSION, Settings, Status, WorkloadRecord,
 };
-pub use store::{load, save};
+pub use store::load;

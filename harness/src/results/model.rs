@@ -8,9 +8,9 @@ use wasm_arena_adapters::{RuntimeInfo, TimedRegion};
 
 use crate::catalog::{Origin, Size};
 use crate::host::Host;
-use crate::job::{Phase, Stage};
-use crate::process::{Exit, Usage};
+use crate::phase::{Phase, Stage};
 use crate::stats::Summary;
+use crate::worker::{Exit, Usage};
 
 pub const SCHEMA_VERSION: u32 = 1;
 

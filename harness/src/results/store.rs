@@ -1,30 +1,10 @@
-//! The results directory: atomic writes of every export, and loading back.
+//! Loading a results directory back (`results.json`, checked).
 
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
 use super::model::{Results, SCHEMA_VERSION};
-use crate::export::Exporter;
-
-/// Writes every exporter's files into `dir`, each atomically (temp file in
-/// the same directory, then rename), so a reader or a crash never sees half a file.
-pub fn save<R>(dir: &Path, results: &R, exporters: &[Box<dyn Exporter<R>>]) -> Result<()> {
-    for exporter in exporters {
-        for (relative, bytes) in exporter.export(results)? {
-            let path = dir.join(&relative);
-            let parent = path.parent().unwrap_or(dir);
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
-            let mut file = tempfile::NamedTempFile::new_in(parent)
-                .with_context(|| format!("cannot write in {}", parent.display()))?;
-            std::io::Write::write_all(&mut file, &bytes)?;
-            file.persist(&path)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-        }
-    }
-    Ok(())
-}
 
 /// Loads `dir/results.json`, with errors that say which file is wrong and how.
 pub fn load(dir: &Path) -> Result<Results> {

@@ -2,21 +2,18 @@
 //! `driver.mjs`, and the request/reply lines it speaks (described there).
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::os::fd::AsRawFd;
-use std::os::unix::process::CommandExt;
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{ChildStdin, Command, Stdio};
+use std::process::Command;
 use std::sync::OnceLock;
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crate::RunError;
+use crate::child::{self, Child, Ended, Input, Options, Output, ReportPipe, Status, Waited};
 
+/// The script node runs: a request per line on stdin, a reply line for each
+/// on the report pipe, [`child::REPORT_FD`].
 const DRIVER: &str = include_str!("driver.mjs");
-
-/// The descriptor node writes its replies to.
-const REPLY_FD: i32 = 3;
 
 /// The node found on PATH and its version line.
 pub(super) struct Found {
@@ -71,71 +68,31 @@ impl Launcher {
     }
 
     fn spawn(&self) -> Result<Node, RunError> {
-        let (replies, writer) =
-            std::io::pipe().map_err(|e| other("cannot make the reply pipe", e))?;
-        let writer_fd = writer.as_raw_fd();
+        let replies = ReportPipe::new().map_err(|e| other("cannot make the reply pipe", e))?;
         let mut command = Command::new(&self.node);
         command
             .args(&self.flags)
             .args(["--input-type=module", "-e", DRIVER])
             // Nothing from the host (NODE_OPTIONS...) changes how node runs.
-            .env_clear()
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
-        let parent = std::process::id();
-        // SAFETY: dup2, fcntl, prctl and getppid are async-signal-safe, as
-        // pre_exec requires.
-        unsafe {
-            command.pre_exec(move || {
-                // dup2 onto itself keeps close-on-exec, so clear it by hand.
-                let piped = if writer_fd == REPLY_FD {
-                    libc::fcntl(REPLY_FD, libc::F_SETFD, 0) == 0
-                } else {
-                    libc::dup2(writer_fd, REPLY_FD) == REPLY_FD
-                };
-                // Node dies with the thread that owns it (modules and instances
-                // stay on one): a worker the harness kills leaves no guest
-                // running. Checking the parent closes the race with its death.
-                let tied = libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) == 0
-                    && libc::getppid() as u32 == parent;
-                if piped && tied {
-                    Ok(())
-                } else {
-                    Err(std::io::Error::last_os_error())
-                }
-            });
-        }
-        let mut child = command
-            .spawn()
-            .map_err(|e| other(&format!("cannot start {}", self.node.display()), e))?;
-        drop(writer);
-        let stderr = child.stderr.take().map(|mut pipe| {
-            std::thread::spawn(move || {
-                let mut bytes = Vec::new();
-                drop(pipe.read_to_end(&mut bytes));
-                bytes
-            })
-        });
-        Ok(Node {
-            pid: child.id() as libc::pid_t,
-            requests: child.stdin.take(),
-            replies,
-            buffered: Vec::new(),
-            stderr,
-            reaped: false,
-        })
+            .env_clear();
+        let options = Options {
+            stdin: Input::Pipe,
+            stdout: Output::Null,
+            report: Some(replies),
+            // Node dies with the thread that owns it (modules and instances
+            // stay on one): a worker the harness kills leaves no guest running.
+            die_with_parent: true,
+        };
+        child::spawn(command, options)
+            .map(|child| Node { child })
+            .map_err(|e| other(&format!("cannot start {}", self.node.display()), e))
     }
 }
 
-/// One running node; killed and reaped when dropped unfinished.
+/// One running node, its requests on stdin and its replies on the report
+/// pipe; killed and reaped when dropped unfinished.
 pub(super) struct Node {
-    pid: libc::pid_t,
-    requests: Option<ChildStdin>,
-    replies: std::io::PipeReader,
-    buffered: Vec<u8>,
-    stderr: Option<JoinHandle<Vec<u8>>>,
-    reaped: bool,
+    child: Child,
 }
 
 impl Node {
@@ -147,140 +104,61 @@ impl Node {
         request: &str,
         budget: Option<Duration>,
     ) -> Result<Reply, RunError> {
-        let deadline = budget.map(|b| (Instant::now() + b, b));
+        let deadline = budget.map(|b| Instant::now() + b);
         // Only a node that has exited closes its stdin: its status says why.
-        if let Some(pipe) = self.requests.as_mut()
+        if let Some(pipe) = self.child.stdin()
             && pipe.write_all(format!("{request}\n").as_bytes()).is_err()
         {
             return Err(self.died());
         }
-        let line = match self.read_line(deadline) {
+        let line = match self.child.report().next_line(deadline) {
             Ok(Some(line)) => line,
             Ok(None) => return Err(self.died()),
-            Err(Waited::Deadline(budget)) => {
-                // SAFETY: the child is ours and not yet reaped.
-                unsafe { libc::kill(self.pid, libc::SIGKILL) };
-                self.reap().map_err(|e| other("cannot wait for node", e))?;
-                return Err(RunError::TimeBudget(budget));
+            Err(Waited::Deadline) => {
+                self.child.kill();
+                self.reap()?;
+                // Only a request with a budget has a deadline.
+                return Err(RunError::TimeBudget(budget.unwrap_or_default()));
             }
             Err(Waited::Io(e)) => return Err(other("cannot read node's reply", e)),
         };
-        Reply::parse(&line)
+        Reply::parse(&String::from_utf8_lossy(&line))
     }
 
     /// Lets node exit and reaps it: its peak RSS in bytes.
     pub(super) fn finish(mut self) -> Result<u64, RunError> {
-        drop(self.requests.take());
-        self.reap()
-            .map(|(_, peak)| peak)
+        self.child.close_stdin();
+        self.reap().map(|ended| ended.usage.max_rss_bytes)
+    }
+
+    fn reap(&mut self) -> Result<Ended, RunError> {
+        self.child
+            .reap()
             .map_err(|e| other("cannot wait for node", e))
     }
 
     /// The error for a node that closed its replies without answering.
     fn died(&mut self) -> RunError {
         let status = match self.reap() {
-            Ok((status, _)) => status,
-            Err(e) => return other("cannot wait for node", e),
+            Ok(ended) => ended.status,
+            Err(e) => return e,
         };
-        let stderr = self
-            .stderr
-            .take()
-            .and_then(|t| t.join().ok())
-            .unwrap_or_default();
+        let stderr = self.child.take_stderr();
         let stderr = String::from_utf8_lossy(&stderr);
         let said = match stderr.trim() {
             "" => String::new(),
             text => format!(": {}", tail(text)),
         };
-        if libc::WIFSIGNALED(status) {
-            RunError::Trap(format!(
+        match status {
+            Status::Signal(signal) => RunError::Trap(format!(
                 "node was killed by {}{said}",
-                crate::signal_name(libc::WTERMSIG(status))
-            ))
-        } else {
-            RunError::Other(format!(
-                "node exited with code {} without replying{said}",
-                libc::WEXITSTATUS(status)
-            ))
+                crate::signal_name(signal)
+            )),
+            Status::Code(code) => RunError::Other(format!(
+                "node exited with code {code} without replying{said}"
+            )),
         }
     }
-
-    /// The next reply line; `None` once node has closed the pipe.
-    fn read_line(
-        &mut self,
-        deadline: Option<(Instant, Duration)>,
-    ) -> Result<Option<String>, Waited> {
-        let mut chunk = [0u8; 4096];
-        loop {
-            if let Some(end) = self.buffered.iter().position(|&b| b == b'\n') {
-                let line: Vec<u8> = self.buffered.drain(..=end).collect();
-                return Ok(Some(String::from_utf8_lossy(&line[..end]).into_owned()));
-            }
-            if let Some((at, budget)) = deadline {
-                let left = at.saturating_duration_since(Instant::now());
-                if left.is_zero() {
-                    return Err(Waited::Deadline(budget));
-                }
-                let mut poll = libc::pollfd {
-                    fd: self.replies.as_raw_fd(),
-                    events: libc::POLLIN,
-                    revents: 0,
-                };
-                let millis = i32::try_from(left.as_millis().max(1)).unwrap_or(i32::MAX);
-                // SAFETY: one valid pollfd.
-                let ready = unsafe { libc::poll(&mut poll, 1, millis) };
-                if ready < 0 {
-                    let error = std::io::Error::last_os_error();
-                    if error.kind() == std::io::ErrorKind::Interrupted {
-                        continue;
-                    }
-                    return Err(Waited::Io(error));
-                }
-                if ready == 0 {
-                    continue;
-                }
-            }
-            match self.replies.read(&mut chunk) {
-                Ok(0) => return Ok(None),
-                Ok(n) => self.buffered.extend_from_slice(&chunk[..n]),
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(Waited::Io(e)),
-            }
-        }
-    }
-
-    /// Waits for node to end: its wait status and peak RSS in bytes.
-    fn reap(&mut self) -> std::io::Result<(i32, u64)> {
-        let mut status = 0;
-        // SAFETY: zeroed rusage is a valid value for wait4 to fill.
-        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-        loop {
-            // SAFETY: valid pointers to locals; pid is our unreaped child.
-            if unsafe { libc::wait4(self.pid, &mut status, 0, &mut usage) } == self.pid {
-                self.reaped = true;
-                return Ok((status, usage.ru_maxrss as u64 * 1024));
-            }
-            let error = std::io::Error::last_os_error();
-            if error.kind() != std::io::ErrorKind::Interrupted {
-                return Err(error);
-            }
-        }
-    }
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        if !self.reaped {
-            // SAFETY: the child is ours and not yet reaped.
-            unsafe { libc::kill(self.pid, libc::SIGKILL) };
-            drop(self.reap());
-        }
-    }
-}
-
-enum Waited {
-    Deadline(Duration),
-    Io(std::io::Error),
 }
 
 /// A successful reply's `key=integer` fields.

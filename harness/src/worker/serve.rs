@@ -8,8 +8,9 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use wasm_arena_adapters::{PluginCalls, RunError};
 
+use super::protocol::{Event, Failure, Job, Observation, Sample, Task};
 use crate::catalog;
-use crate::job::{Event, Failure, Job, Observation, Sample, Stage, Task};
+use crate::phase::Stage;
 
 /// Reads a task from `input`, runs it, writes events to `output`, one JSON per line.
 pub fn serve(input: impl BufRead, mut output: impl Write) -> Result<()> {

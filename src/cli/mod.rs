@@ -1,0 +1,125 @@
+//! The subcommands, one module each with its arguments and `execute`, and
+//! the helpers several of them share.
+
+pub mod conformance;
+pub mod exit;
+pub mod list;
+pub mod report;
+pub mod run;
+pub mod worker;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::Context;
+use clap::Subcommand;
+use wasm_arena_adapters::RuntimeDescriptor;
+use wasm_arena_harness::catalog::Catalog;
+
+use exit::{Classify, Error};
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// List the known runtimes or workloads.
+    List(list::Args),
+    /// Measure runtimes on workloads and write a results directory.
+    Run(run::Args),
+    /// Run WASI test suites (wasi-testsuite layout) on runtimes: the
+    /// conformance and sandbox matrix. Exits 0 when every result matches the
+    /// runtimes' expectations, 1 otherwise.
+    Conformance(conformance::Args),
+    /// Re-render report.md, samples.csv and charts/ from a results directory.
+    Report(report::Args),
+    /// Run one job read from stdin (used by `run`; one process per job).
+    #[command(hide = true)]
+    Worker,
+}
+
+/// The descriptors of `ids` in the order given, each once; no ids means every
+/// runtime compiled in. An unknown id is a usage error listing the valid ones.
+fn resolve_runtimes(ids: &[String]) -> Result<Vec<RuntimeDescriptor>, Error> {
+    let known = wasm_arena_adapters::descriptors();
+    if ids.is_empty() {
+        return Ok(known.into_iter().filter(|d| d.compiled_in()).collect());
+    }
+    let unknown: Vec<&str> = ids
+        .iter()
+        .map(String::as_str)
+        .filter(|id| !known.iter().any(|d| d.id == *id))
+        .collect();
+    if !unknown.is_empty() {
+        let valid: Vec<&str> = known.iter().map(|d| d.id).collect();
+        return Err(Error::usage(format!(
+            "unknown runtime id(s): {}; valid ids: {}",
+            unknown.join(", "),
+            valid.join(", ")
+        )));
+    }
+    let mut chosen: Vec<RuntimeDescriptor> = Vec::new();
+    for id in ids {
+        let d = known
+            .iter()
+            .find(|d| d.id == id.as_str())
+            .copied()
+            .expect("checked above");
+        if !chosen.iter().any(|c| c.id == d.id) {
+            chosen.push(d);
+        }
+    }
+    Ok(chosen)
+}
+
+/// A `--timeout`: a positive, finite number of seconds.
+fn positive_seconds(value: &str) -> Result<f64, String> {
+    match value.parse::<f64>() {
+        Ok(s) if s > 0.0 && s.is_finite() => Ok(s),
+        _ => Err("must be a positive number of seconds".into()),
+    }
+}
+
+/// Set by Ctrl-C: the run stops starting work and keeps what finished.
+fn interrupt_flag() -> Result<Arc<AtomicBool>, Error> {
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let flag = interrupted.clone();
+    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
+        .context("installing the Ctrl-C handler")
+        .operational()?;
+    Ok(interrupted)
+}
+
+/// `--out` or, without it, `results/<UTC timestamp><suffix>` made unique;
+/// created now, before any work starts, so that a directory that cannot be
+/// made is refused as bad input rather than found after the measuring.
+fn out_dir(out: Option<PathBuf>, suffix: &str) -> Result<PathBuf, Error> {
+    let dir = out.unwrap_or_else(|| default_out_dir(suffix));
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("cannot create the results directory {}", dir.display()))
+        .usage()?;
+    Ok(dir)
+}
+
+/// `results/<UTC timestamp><suffix>`, made unique.
+fn default_out_dir(suffix: &str) -> PathBuf {
+    let stamp = chrono::Utc::now().format("%Y-%m-%dT%H-%M-%SZ").to_string() + suffix;
+    let base = PathBuf::from("results");
+    let mut dir = base.join(&stamp);
+    let mut n = 1;
+    while dir.exists() {
+        n += 1;
+        dir = base.join(format!("{stamp}-{n}"));
+    }
+    dir
+}
+
+/// Where the project's suites and expectations live.
+fn conformance_dir() -> PathBuf {
+    Catalog::default_dir().join("conformance")
+}
+
+/// The `wasm-arena` binary, which `run` and `conformance` start workers from.
+fn current_exe() -> Result<PathBuf, Error> {
+    std::env::current_exe()
+        .context("locating the wasm-arena binary")
+        .operational()
+}

@@ -1,0 +1,143 @@
+//! `wasm-arena run`: measures runtimes on workloads and writes a results directory.
+
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+use wasm_arena_harness::catalog::{Catalog, Size};
+use wasm_arena_harness::export;
+use wasm_arena_harness::output::progress::Progress;
+use wasm_arena_harness::output::table;
+use wasm_arena_harness::plan::Plan;
+use wasm_arena_harness::results::{self, Settings};
+use wasm_arena_harness::run::Runner;
+
+use super::exit::{Classify, Error, Outcome};
+use super::{current_exe, interrupt_flag, out_dir, positive_seconds, resolve_runtimes};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Runtime ids, comma-separated (default: every runtime compiled in).
+    #[arg(long, value_delimiter = ',')]
+    runtime: Vec<String>,
+    /// Workload ids or paths to .wasm files, comma-separated (default, with no
+    /// --category either: the whole catalog).
+    #[arg(long, value_delimiter = ',')]
+    workload: Vec<String>,
+    /// Workload categories, comma-separated: adds every catalog workload of each.
+    #[arg(long, value_delimiter = ',')]
+    category: Vec<String>,
+    /// Workload size: `small` for quick checks, `default` for reports.
+    #[arg(long, value_enum, default_value_t = SizeArg::Default)]
+    size: SizeArg,
+    /// Worker processes per cell.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+    processes: u32,
+    /// Measured iterations per process.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    iterations: u32,
+    /// Warm-up iterations per process, run and discarded.
+    #[arg(long, default_value_t = 1)]
+    warmup: u32,
+    /// Seconds one iteration may take: the runtime interrupts a guest whose
+    /// execute phase runs longer, and the harness kills a worker that finishes
+    /// no iteration within this plus one second.
+    #[arg(long, default_value_t = 60.0, value_parser = positive_seconds)]
+    timeout: f64,
+    /// Largest linear memory a guest may grow to, in MiB.
+    #[arg(long, default_value_t = Settings::DEFAULT_MAX_MEMORY_MIB)]
+    max_memory: u64,
+    /// Threads a runtime may compile with (Wasmtime, Wasmer and WasmEdge's AOT
+    /// compile in parallel; default: every core). Recorded in each runtime's settings.
+    #[arg(long)]
+    compile_threads: Option<std::num::NonZero<usize>>,
+    /// Seed for the cell order (default: random, and recorded).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Results directory (default: a new timestamped folder under results/).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// The workload catalog directory.
+    #[arg(long, default_value_os_t = Catalog::default_dir(), hide_default_value = true)]
+    workloads_dir: PathBuf,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SizeArg {
+    Small,
+    Default,
+}
+
+impl From<SizeArg> for Size {
+    fn from(s: SizeArg) -> Size {
+        match s {
+            SizeArg::Small => Size::Small,
+            SizeArg::Default => Size::Default,
+        }
+    }
+}
+
+pub fn execute(args: Args) -> Result<Outcome, Error> {
+    if let Some(threads) = args.compile_threads {
+        // SAFETY: nothing else runs yet (no thread has been started), and
+        // every worker inherits the setting from here.
+        unsafe { wasm_arena_adapters::set_compile_threads(threads) };
+    }
+    let runtimes = resolve_runtimes(&args.runtime)?;
+    let catalog = Catalog::load(&args.workloads_dir).usage()?;
+    let size = Size::from(args.size);
+    let workloads = catalog
+        .select(&args.workload, &args.category, size)
+        .usage()?;
+    let seed = args.seed.unwrap_or_else(rand::random);
+    let plan = Plan {
+        runtimes,
+        workloads,
+        settings: Settings {
+            processes: args.processes,
+            iterations: args.iterations,
+            warmup: args.warmup,
+            timeout_s: args.timeout,
+            seed,
+            size,
+            max_memory_bytes: args.max_memory * 1024 * 1024,
+        },
+    };
+    let out_dir = out_dir(args.out, "")?;
+
+    let interrupted = interrupt_flag()?;
+    let exe = current_exe()?;
+    let progress = Progress::new(plan.total_iterations(), "iterations");
+    let runner = Runner {
+        plan: &plan,
+        exe: &exe,
+        out_dir: &out_dir,
+        command: std::env::args().collect(),
+        exporters: export::all(),
+        interrupted: &interrupted,
+    };
+    let results = runner.run(&progress).operational()?;
+
+    println!("{}", table::summary(&results));
+    for cell in results
+        .cells
+        .iter()
+        .filter(|c| c.status != results::Status::Ok)
+    {
+        println!(
+            "{} on {}: {}: {}",
+            cell.runtime,
+            cell.workload,
+            cell.status,
+            cell.error.as_deref().unwrap_or("")
+        );
+    }
+    println!("results: {}", out_dir.display());
+    Ok(if results.interrupted {
+        println!("interrupted: the cells finished so far are saved");
+        Outcome::Interrupted
+    } else if results.all_ok() {
+        Outcome::Success
+    } else {
+        Outcome::Failures
+    })
+}
