@@ -22,6 +22,7 @@ fn main() -> ExitCode {
         Command::Run(args) => cli::run::execute(args),
         Command::Conformance(args) => cli::conformance::execute(args),
         Command::Report(args) => cli::report::execute(args),
+        Command::Compare(args) => cli::compare::execute(args),
         Command::Worker => cli::worker::execute(),
     };
     exit::status(result)

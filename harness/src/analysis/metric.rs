@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::Size;
-use crate::job::Phase;
+use crate::phase::Phase;
 use crate::results::Cell;
 use crate::stats;
 

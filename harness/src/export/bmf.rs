@@ -82,7 +82,7 @@ mod tests {
         .unwrap()
         .remove(0);
         let bmf: Value = serde_json::from_slice(&bytes).unwrap();
-        let median = run.cells[0].phases[&crate::job::Phase::Execute].median_ns;
+        let median = run.cells[0].phases[&crate::phase::Phase::Execute].median_ns;
         assert_eq!(
             bmf,
             json!({

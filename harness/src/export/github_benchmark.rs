@@ -120,7 +120,7 @@ mod tests {
         assert_eq!(execute["unit"], "ns");
         assert_eq!(
             execute["value"],
-            run.cells[0].phases[&crate::job::Phase::Execute].median_ns
+            run.cells[0].phases[&crate::phase::Phase::Execute].median_ns
         );
         assert_eq!(execute["range"], "± 10");
         assert_eq!(entries[1]["unit"], "bytes");

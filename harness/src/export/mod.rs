@@ -3,7 +3,7 @@
 
 mod bmf;
 pub(crate) mod chart;
-mod compare;
+pub mod compare;
 mod csv;
 mod github_benchmark;
 mod json;
@@ -18,7 +18,7 @@ use crate::results::{PhaseResult, Results};
 
 pub use bmf::BmfExporter;
 pub use chart::ChartExporter;
-pub use compare::CompareJsonExporter;
+pub use compare::{CompareJsonExporter, CompareMarkdownExporter};
 pub use csv::CsvExporter;
 pub use github_benchmark::GithubBenchmarkExporter;
 pub use json::JsonExporter;
