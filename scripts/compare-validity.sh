@@ -44,11 +44,11 @@ if [[ -n "${THRESHOLD:-}" ]]; then threshold=(--threshold "$THRESHOLD"); fi
 mkdir -p "$work"
 echo "work directory: $work"
 
-# catalog NAME SCALE TWIN: a copy of workloads/ under $work/NAME whose round
-# counts are BASE x SCALE; with TWIN (a scale), each workload also gets a twin
-# `<id>-b` whose rounds are BASE x TWIN.
+# catalog NAME SCALE TWIN: a copy of workloads/ under $work/catalogs/NAME
+# whose round counts are BASE x SCALE; with TWIN (a scale), each workload also
+# gets a twin `<id>-b` whose rounds are BASE x TWIN.
 catalog() {
-    local dir="$work/$1"
+    local dir="$work/catalogs/$1"
     rm -rf "$dir" && mkdir -p "$dir"
     for entry in workloads/*; do
         [[ "$(basename "$entry")" == catalog.toml ]] || ln -s "$root/$entry" "$dir/"
@@ -123,8 +123,9 @@ PY
 }
 
 run() {
-    local out="$work/$1" dir="$work/$2"
-    if [[ -n "${REUSE:-}" && -f "$out/results.json" ]]; then return; fi
+    local out="$work/$1" dir="$work/catalogs/$2"
+    # Only a finished run is reused (a killed one has a results.json too).
+    if [[ -n "${REUSE:-}" ]] && grep -qs '"finished_at": "' "$out/results.json"; then return; fi
     echo "run $1 ($(date +%T))"
     rm -rf "$out" "$out-b"
     # A failed cell is reported by compare as not compared; it does not stop this script.

@@ -77,22 +77,20 @@ pub fn execute(args: Args) -> Result<Outcome, Error> {
         label: dir.display().to_string(),
         results,
     };
-    let comparison = match compare::compare(
+    let comparison = compare::compare(
         &side(&args.base, &base),
         &side(&args.current, &current),
         &options,
-    ) {
-        Ok(c) => c,
-        Err(e @ CompareError::NothingMeasured { .. }) => {
-            if let CompareError::NothingMeasured { not_compared, .. } = &e {
-                for n in not_compared {
-                    eprintln!("{} on {}: {}", n.runtime, n.workload, n.reason);
-                }
+    )
+    .map_err(|e| {
+        // Nothing comparable: say why for each cell before the error does.
+        if let CompareError::NothingMeasured { not_compared, .. } = &e {
+            for n in not_compared {
+                eprintln!("{} on {}: {}", n.runtime, n.workload, n.reason);
             }
-            return Err(Error::usage(e));
         }
-        Err(e) => return Err(Error::usage(e)),
-    };
+        Error::usage(e)
+    })?;
 
     for d in &comparison.differences {
         eprintln!("warning: the runs differ: {d}");

@@ -3,7 +3,7 @@
 //! verdict that only calls a change when the whole interval says so. No I/O:
 //! the CLI loads the runs, renderers draw the [`Comparison`].
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -24,10 +24,12 @@ pub const SCENARIO: &str = "run";
 /// How sure an interval must be before it decides a verdict.
 pub const DEFAULT_CONFIDENCE: f64 = 0.99;
 
-/// The change below which a difference is "no change": ±10%. Chosen from A/A
-/// data (two runs of the same build minutes apart, README "Compare two runs"):
-/// on this class of machine the medians of identical cells drift up to ~10%
-/// between runs, so a smaller threshold would call drift a regression.
+/// The change below which a difference is "no change": ±10%. Chosen from
+/// A/A data (README, "Compare two runs"): two separate runs of the same 60
+/// cells called one cell slower at ±10% and two at ±5%, because whole runs
+/// drift (the medians of identical cells moved by up to 11.5% between runs
+/// minutes apart on a quiet machine, far more on a loaded one), and no
+/// interval computed within each run can see that.
 pub const DEFAULT_THRESHOLD: f64 = 0.10;
 
 /// What a comparison is asked for.
@@ -471,14 +473,9 @@ fn describe_runtime_differences(b: &Results, c: &Results, id: &str) -> Vec<Strin
             x.version, y.version
         ));
     }
-    let keys: BTreeMap<&String, ()> = x
-        .settings
-        .keys()
-        .chain(y.settings.keys())
-        .map(|k| (k, ()))
-        .collect();
-    for key in keys.keys() {
-        let (sx, sy) = (x.settings.get(*key), y.settings.get(*key));
+    let keys: BTreeSet<&String> = x.settings.keys().chain(y.settings.keys()).collect();
+    for key in keys {
+        let (sx, sy) = (x.settings.get(key), y.settings.get(key));
         if sx != sy {
             let show = |s: Option<&String>| s.map_or("unset".to_string(), |s| s.clone());
             out.push(format!(
