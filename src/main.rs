@@ -24,6 +24,7 @@ fn main() -> ExitCode {
         Command::Report(args) => cli::report::execute(args),
         Command::Merge(args) => cli::merge::execute(args),
         Command::History(args) => cli::history::execute(args),
+        Command::Compare(args) => cli::compare::execute(args),
         Command::Worker => cli::worker::execute(),
     };
     exit::status(result)

@@ -1,6 +1,7 @@
 //! The wasm-arena harness: plan -> jobs -> worker processes -> samples ->
 //! summaries -> reports. Data flows one way; nothing downstream reaches back.
 
+pub mod analysis;
 pub mod catalog;
 pub mod conformance;
 pub mod export;

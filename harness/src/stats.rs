@@ -79,7 +79,7 @@ pub fn median(samples: &[f64]) -> f64 {
 
 /// The median, reordering `data` (selection, not a full sort: the bootstrap
 /// takes thousands of these).
-fn median_in_place(data: &mut [f64]) -> f64 {
+pub(crate) fn median_in_place(data: &mut [f64]) -> f64 {
     let n = data.len();
     let (_, &mut upper, _) = data.select_nth_unstable_by(n / 2, f64::total_cmp);
     if n % 2 == 1 {

@@ -18,7 +18,7 @@ pub enum Outcome {
     /// Everything worked and every result is as it should be.
     Success,
     /// The command worked and found failures: a cell not ok, a conformance
-    /// result not as expected.
+    /// result not as expected, a comparison's pair slower beyond the threshold.
     Failures,
     /// Stopped by Ctrl-C; what finished is saved.
     Interrupted,
@@ -86,7 +86,7 @@ pub fn help() -> String {
     format!(
         "Exit status:
   {SUCCESS}    success
-  {FAILURES}    failures found: a cell not ok, a conformance result not as expected
+  {FAILURES}    failures found: a cell not ok, a result not as expected, a slowdown
   {USAGE}    bad input: a flag, an id, a file or directory (the message names it)
   {OPERATIONAL}    operational failure: an I/O error mid-run, a worker that cannot start
   {INTERRUPTED}  interrupted by Ctrl-C; what finished is saved"

@@ -1,6 +1,7 @@
 //! The subcommands, one module each with its arguments and `execute`, and
 //! the helpers several of them share.
 
+pub mod compare;
 pub mod conformance;
 pub mod exit;
 pub mod history;
@@ -17,7 +18,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use anyhow::Context;
 use clap::Subcommand;
 use wasm_arena_adapters::RuntimeDescriptor;
+use wasm_arena_harness::analysis::Comparison;
 use wasm_arena_harness::catalog::Catalog;
+use wasm_arena_harness::export::{BmfExporter, Exporter, GithubBenchmarkExporter};
 
 use exit::{Classify, Error};
 
@@ -38,6 +41,11 @@ pub enum Command {
     Merge(merge::Args),
     /// Keep runs in a SQLite database and show each cell's trend over them.
     History(history::Args),
+    /// Compare two results directories: every shared cell's phases and
+    /// memory, the ratio of medians with its bootstrap interval and a
+    /// verdict. Exits 0 when nothing is slower, 1 when something is slower
+    /// beyond the threshold.
+    Compare(compare::Args),
     /// Run one job read from stdin (used by `run`; one process per job).
     #[command(hide = true)]
     Worker,
@@ -129,4 +137,44 @@ fn current_exe() -> Result<PathBuf, Error> {
     std::env::current_exe()
         .context("locating the wasm-arena binary")
         .operational()
+}
+
+/// The formats CI services read, on `run` and `compare`.
+#[derive(clap::Args)]
+pub struct CiExports {
+    /// Also write the run's medians (on `compare`, CURRENT's, each with its
+    /// verdict) for github-action-benchmark's `customSmallerIsBetter` tool.
+    #[arg(long, value_name = "FILE")]
+    export_github_benchmark: Option<PathBuf>,
+    /// Also write the run's medians (on `compare`, CURRENT's) in Bencher
+    /// Metric Format.
+    #[arg(long, value_name = "FILE")]
+    export_bmf: Option<PathBuf>,
+}
+
+impl CiExports {
+    /// The exporters asked for. Their files are named from the working
+    /// directory, so they are made absolute here (exporters write relative
+    /// to the results directory).
+    fn exporters(&self, comparison: Option<&Comparison>) -> Result<Vec<Box<dyn Exporter>>, Error> {
+        let absolute = |path: &PathBuf| {
+            std::path::absolute(path)
+                .with_context(|| format!("cannot resolve the export file {}", path.display()))
+                .usage()
+        };
+        let mut exporters: Vec<Box<dyn Exporter>> = Vec::new();
+        if let Some(file) = &self.export_github_benchmark {
+            let mut github = GithubBenchmarkExporter::new(absolute(file)?);
+            if let Some(c) = comparison {
+                github = github.with_comparison(c);
+            }
+            exporters.push(Box::new(github));
+        }
+        if let Some(file) = &self.export_bmf {
+            exporters.push(Box::new(BmfExporter {
+                file: absolute(file)?,
+            }));
+        }
+        Ok(exporters)
+    }
 }

@@ -13,7 +13,7 @@ use wasm_arena_harness::run::Runner;
 use wasm_arena_harness::shard::Shard;
 
 use super::exit::{Classify, Error, Outcome};
-use super::{current_exe, interrupt_flag, out_dir, positive_seconds, resolve_runtimes};
+use super::{CiExports, current_exe, interrupt_flag, out_dir, positive_seconds, resolve_runtimes};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -65,6 +65,8 @@ pub struct Args {
     /// The workload catalog directory.
     #[arg(long, default_value_os_t = Catalog::default_dir(), hide_default_value = true)]
     workloads_dir: PathBuf,
+    #[command(flatten)]
+    exports: CiExports,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -110,6 +112,8 @@ pub fn execute(args: Args) -> Result<Outcome, Error> {
         shard: args.shard,
     };
     let out_dir = out_dir(args.out, "")?;
+    let mut exporters = export::all();
+    exporters.extend(args.exports.exporters(None)?);
 
     let interrupted = interrupt_flag()?;
     let exe = current_exe()?;
@@ -119,7 +123,7 @@ pub fn execute(args: Args) -> Result<Outcome, Error> {
         exe: &exe,
         out_dir: &out_dir,
         command: std::env::args().collect(),
-        exporters: export::all(),
+        exporters,
         interrupted: &interrupted,
     };
     let results = runner.run(&progress).operational()?;

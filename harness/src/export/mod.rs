@@ -1,8 +1,11 @@
 //! Renderings of [`Results`]: one exporter per format, each in its own file.
 //! Adding a format = one module implementing [`Exporter`] + one line in [`all`].
 
+mod bmf;
 pub(crate) mod chart;
+pub mod compare;
 mod csv;
+mod github_benchmark;
 mod json;
 pub(crate) mod markdown;
 mod write;
@@ -13,8 +16,11 @@ use anyhow::Result;
 
 use crate::results::{PhaseResult, Results};
 
+pub use bmf::BmfExporter;
 pub use chart::ChartExporter;
+pub use compare::{CompareJsonExporter, CompareMarkdownExporter};
 pub use csv::CsvExporter;
+pub use github_benchmark::GithubBenchmarkExporter;
 pub use json::JsonExporter;
 pub use markdown::MarkdownExporter;
 pub use write::write;
@@ -79,6 +85,16 @@ pub fn format_median_ci(p: &PhaseResult) -> String {
     }
 }
 
+/// A ratio of medians as a change, with its interval when it has one:
+/// `+3.4% [-0.9%, +7.2%]` (the ratio 1.034, interval 0.991–1.072).
+pub fn format_change(ratio: f64, interval: Option<[f64; 2]>) -> String {
+    let percent = |r: f64| format!("{:+.1}%", (r - 1.0) * 100.0);
+    match interval {
+        Some([lo, hi]) => format!("{} [{}, {}]", percent(ratio), percent(lo), percent(hi)),
+        None => percent(ratio),
+    }
+}
+
 pub fn format_bytes(bytes: u64) -> String {
     let b = bytes as f64;
     if b >= 1024.0 * 1024.0 * 1024.0 {
@@ -100,6 +116,15 @@ mod tests {
         assert_eq!(format_ns(3_412_000.0), "3.41 ms");
         assert_eq!(format_ns(45_600.0), "45.6 µs");
         assert_eq!(format_ns(1_200_000_000.0), "1.20 s");
+    }
+
+    #[test]
+    fn changes_are_signed_percentages() {
+        assert_eq!(
+            format_change(1.034, Some([0.991, 1.072])),
+            "+3.4% [-0.9%, +7.2%]"
+        );
+        assert_eq!(format_change(0.5, None), "-50.0%");
     }
 
     #[test]

@@ -1,12 +1,13 @@
 //! Terminal tables: the house style, and the tables shown after a run (the
-//! run summary, the conformance matrix and pass rates), taken from the
+//! run summary, the conformance matrix and pass rates, a comparison), taken from the
 //! reports so they say what the written reports say.
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
 
+use crate::analysis::Comparison;
 use crate::conformance::Matrix;
-use crate::report::{conformance, run, terminal};
+use crate::report::{compare, conformance, run, terminal};
 use crate::results::Results;
 
 pub fn new_table(header: Vec<String>) -> Table {
@@ -35,4 +36,9 @@ pub fn conformance_matrix(m: &Matrix) -> Table {
 /// Pass rate per runtime for each suite and each category in it.
 pub fn conformance_rates(m: &Matrix) -> Table {
     terminal::table(&conformance::rates_table(m))
+}
+
+/// Every pair of a comparison, worst first, its verdict coloured.
+pub fn comparison(c: &Comparison) -> Table {
+    terminal::table(&compare::pairs_table(c))
 }

@@ -1,11 +1,12 @@
 //! A report as data: titled sections of paragraphs, lists, tables and
 //! charts, built once from a run's [`Results`](crate::results::Results)
-//! ([`run`]) or a conformance [`Matrix`](crate::conformance::Matrix)
-//! ([`conformance`]), and rendered by one file per format ([`markdown`],
+//! ([`run`]), a conformance [`Matrix`](crate::conformance::Matrix)
+//! ([`conformance`]) or a comparison of two runs ([`compare`]), and rendered by one file per format ([`markdown`],
 //! [`terminal`]). What a report says is decided by the builders; how it
 //! looks, by the renderers: a new format is one more renderer.
 
 mod common;
+pub mod compare;
 pub mod conformance;
 pub mod markdown;
 pub mod run;
@@ -202,6 +203,8 @@ pub enum Kind {
     Status(Status),
     /// A conformance test's verdict.
     Verdict(Verdict),
+    /// A comparison's verdict on a pair of cells.
+    Change(crate::analysis::Verdict),
 }
 
 /// Inline text: runs of plain, strong, emphasised and code text. Line breaks

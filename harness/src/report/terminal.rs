@@ -5,6 +5,7 @@
 use comfy_table::{Cell as TableCell, CellAlignment, Color};
 
 use super::{Cell, Kind, RowKind, Table};
+use crate::analysis::Verdict as Change;
 use crate::conformance::Verdict;
 use crate::output::table::new_table;
 use crate::results::Status;
@@ -54,6 +55,12 @@ fn colour(kind: Kind) -> Option<Color> {
         Kind::Text | Kind::Figure | Kind::Status(Status::Ok) => None,
         Kind::Missing => Some(Color::DarkGrey),
         Kind::Status(_) => Some(Color::Red),
+        Kind::Change(change) => match change {
+            Change::Slower => Some(Color::Red),
+            Change::Uncertain => Some(Color::Yellow),
+            Change::NoChange => None,
+            Change::Faster => Some(Color::Green),
+        },
         Kind::Verdict(verdict) => Some(match verdict {
             Verdict::Pass => Color::Green,
             Verdict::Fail => Color::Red,
