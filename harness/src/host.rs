@@ -40,22 +40,6 @@ impl Host {
             perf_counters: perf_counters(),
         }
     }
-
-    /// What makes two runs' hosts the same machine for measuring: CPU model
-    /// and count, memory, OS, kernel and architecture, as (field, value).
-    /// The hostname is left out (CI runners get a new one each job, on
-    /// identical hardware), and so is the perf-counter probe (a capability,
-    /// and its message quotes an OS error).
-    pub fn fingerprint(&self) -> [(&'static str, String); 6] {
-        [
-            ("cpu_model", self.cpu_model.clone()),
-            ("cores", self.cores.to_string()),
-            ("memory_bytes", self.memory_bytes.to_string()),
-            ("os", self.os.clone()),
-            ("kernel", self.kernel.clone()),
-            ("arch", self.arch.clone()),
-        ]
-    }
 }
 
 impl Host {

@@ -454,9 +454,9 @@ fn describe_status(cell: &Cell) -> String {
 
 fn host_differences(b: &Results, c: &Results) -> Vec<String> {
     b.host
-        .fingerprint()
+        .fingerprint_fields()
         .into_iter()
-        .zip(c.host.fingerprint())
+        .zip(c.host.fingerprint_fields())
         .filter(|((_, x), (_, y))| x != y)
         .map(|((field, x), (_, y))| format!("host {field}: {x} (base) vs {y} (current)"))
         .collect()
