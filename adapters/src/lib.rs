@@ -12,6 +12,8 @@
 //! [`registry`].
 
 mod error;
+#[cfg(any(feature = "wasmtime", feature = "wasmi", feature = "wasmer"))]
+mod guest;
 pub mod native;
 pub mod registry;
 mod signal;
