@@ -13,6 +13,8 @@
 
 pub mod child;
 mod error;
+#[cfg(any(feature = "wasmtime", feature = "wasmi", feature = "wasmer"))]
+mod guest;
 pub mod native;
 pub mod registry;
 mod signal;

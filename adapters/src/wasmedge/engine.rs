@@ -1,26 +1,28 @@
+//! WasmEdge's engine: the runtime (load, validate, AOT-compile), its modules
+//! and its instances. The FFI handles an instance holds are in `handles`, the
+//! compiler's CPU affinity in `affinity`, LLVM's signal handlers in
+//! `signals`, the log in `log` and the guest's stdio in `stdio`.
+
 use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
-use std::mem::ManuallyDrop;
 use std::path::Path;
 use std::rc::Rc;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use wasmedge_sdk::config::{
     CommonConfigOptions, CompilerConfigOptions, Config, ConfigBuilder, RuntimeConfigOptions,
 };
 use wasmedge_sdk::error::{CoreCommonError, CoreError, WasmEdgeError};
-use wasmedge_sdk::plugin::ffi::WasmEdge_ModuleInstanceContext;
 use wasmedge_sdk::utils::CoreVersion;
-use wasmedge_sdk::vm::SyncInst;
 use wasmedge_sdk::wasi::WasiModule;
 use wasmedge_sdk::{
     AsInstance, CallingFrame, Compiler, CompilerOptimizationLevel, CompilerOutputFormat,
-    ImportObject, ImportObjectBuilder, LogManager, Store, WasmEdgeResult, WasmValue,
+    ImportObject, ImportObjectBuilder, Store, WasmEdgeResult, WasmValue,
 };
 
-use super::Mode;
+use super::handles::{Handle, Handles, Live, handle};
 use super::stdio::{self, Redirect};
+use super::{Mode, affinity, log, signals};
 use crate::{
     Capability, Instance, Module, PluginCalls, RunError, RunOutcome, Runtime, RuntimeInfo,
     TimedRegion, WasiSpec, registry,
@@ -30,12 +32,6 @@ use crate::{
 const PAGE: u64 = 64 << 10;
 /// The most pages a 32-bit memory can have, WasmEdge's default limit.
 const MAX_PAGES: u64 = 65536;
-/// How WasmEdge words the log line of a `memory.grow` its page limit refused
-/// (0.14: "Memory Instance: Memory grow page failed, exceeded limited N page
-/// size in configuration."). Only that refusal logs it: growth past the
-/// module's own maximum fails silently.
-const GROW_REFUSED: &str = "grow page failed";
-
 pub(super) struct WasmEdge {
     mode: Mode,
     /// For loading, validating and AOT-compiling; the executor of each
@@ -51,7 +47,7 @@ impl WasmEdge {
     pub(super) fn boxed(mode: Mode) -> Result<Box<dyn Runtime>, RunError> {
         // Before LLVM's compile threads exist, so they share it.
         stdio::private_fd_table().map_err(unshare)?;
-        quiet_log();
+        log::quiet_log();
         let config = config(mode, None)?;
         let compiler = match mode {
             Mode::Interpreter => None,
@@ -72,8 +68,8 @@ impl WasmEdge {
         wasm: &[u8],
     ) -> Result<(tempfile::TempDir, std::path::PathBuf), RunError> {
         let dir = temp_dir()?;
-        let so = keeping_signal_handlers(|| {
-            with_cpus(self.threads, || {
+        let so = signals::keeping_signal_handlers(|| {
+            affinity::with_cpus(self.threads, || {
                 compiler.compile_from_bytes(wasm, "module", dir.path())
             })
         })
@@ -106,7 +102,10 @@ impl Runtime for WasmEdge {
     fn info(&self) -> RuntimeInfo {
         let (opt_level, compile_threads) = match self.mode {
             Mode::Interpreter => ("none (interpreter: load and validate only)", "1".into()),
-            Mode::Aot => ("O3", self.threads.min(usable_cpus().len()).to_string()),
+            Mode::Aot => (
+                "O3",
+                self.threads.min(affinity::usable_cpus().len()).to_string(),
+            ),
         };
         let mut settings = BTreeMap::from([
             (
@@ -285,7 +284,7 @@ impl Module for WasmEdgeModule {
 
         let mut instance = WasmEdgeInstance {
             live: None,
-            handles: Vec::new(),
+            handles: Handles::default(),
             wasi: wasi_module,
             bench: bench.build(),
             arena: arena.build(),
@@ -295,25 +294,19 @@ impl Module for WasmEdgeModule {
             page_cap,
             stdin: wasi.stdin.clone(),
         };
-        // SAFETY: the pointers are of module instances `instance` owns; the
-        // handles are freed after the store that uses them (see Drop).
-        let imports = unsafe {
+        // SAFETY: the pointers are of module instances `instance` owns, and
+        // the store that holds the handles to them is dropped before them
+        // and before the handles (see Drop).
+        let registered: HashMap<String, &'static mut Handle> = unsafe {
             [
-                instance.wasi.as_ptr(),
-                instance.bench.as_ptr(),
-                instance.arena.as_ptr(),
+                ("wasi_snapshot_preview1", instance.wasi.as_ptr()),
+                ("bench", instance.bench.as_ptr()),
+                ("arena", instance.arena.as_ptr()),
             ]
-        };
-        let mut registered: HashMap<String, &'static mut Handle> = HashMap::new();
-        for (name, module) in ["wasi_snapshot_preview1", "bench", "arena"]
             .into_iter()
-            .zip(imports)
-        {
-            let handle = Box::into_raw(Box::new(Handle(module)));
-            instance.handles.push(handle);
-            // SAFETY: freshly boxed, freed only after the store is dropped.
-            registered.insert(name.into(), unsafe { &mut *handle });
-        }
+            .map(|(name, module)| (name.to_string(), instance.handles.lend(module)))
+            .collect()
+        };
         let mut store = Store::new(Some(&config), registered).map_err(instantiate)?;
         let active = store
             .register_active_module(&self.module)
@@ -327,30 +320,10 @@ impl Module for WasmEdgeModule {
     }
 }
 
-/// A module instance the store imports from; owned elsewhere.
-struct Handle(*const WasmEdge_ModuleInstanceContext);
-
-impl AsInstance for Handle {
-    unsafe fn as_ptr(&self) -> *const WasmEdge_ModuleInstanceContext {
-        self.0
-    }
-}
-
-impl SyncInst for Handle {}
-
-/// The instance and the store it lives in, dropped before the import modules
-/// and the handles they were registered through.
-struct Live {
-    instance: wasmedge_sdk::Instance,
-    store: Store<'static, Handle>,
-    /// An AOT instance runs code the module's shared object holds.
-    _module: wasmedge_sdk::Module,
-}
-
 struct WasmEdgeInstance {
     live: Option<Live>,
-    /// Boxed [`Handle`]s the store holds `&'static mut` to.
-    handles: Vec<*mut Handle>,
+    /// The handles the store holds the import modules by.
+    handles: Handles,
     wasi: WasiModule,
     bench: ImportObject<Rc<Cell<Marks>>>,
     arena: ImportObject<()>,
@@ -364,11 +337,9 @@ struct WasmEdgeInstance {
 
 impl Drop for WasmEdgeInstance {
     fn drop(&mut self) {
+        // The store first: it holds the handles and the import modules, which
+        // the fields drop after it.
         self.live = None;
-        for handle in self.handles.drain(..) {
-            // SAFETY: boxed in `instantiate`; the store that borrowed it is gone.
-            drop(unsafe { Box::from_raw(handle) });
-        }
     }
 }
 
@@ -384,9 +355,9 @@ struct Output {
 fn captured<R>(stdin: &[u8], body: impl FnOnce() -> R) -> Result<(R, Output), RunError> {
     let io = |e: std::io::Error| RunError::Other(format!("cannot redirect the guest's stdio: {e}"));
     let redirect = Redirect::begin(stdin).map_err(io)?;
-    let log = LogWindow::open();
+    let window = log::LogWindow::open();
     let result = body();
-    drop(log);
+    drop(window);
     let (stdout, stderr) = redirect.finish().map_err(io)?;
     let (stdout, mut log) = stdio::split_log(stdout);
     let (stderr, more) = stdio::split_log(stderr);
@@ -399,14 +370,6 @@ fn captured<R>(stdin: &[u8], body: impl FnOnce() -> R) -> Result<(R, Output), Ru
             log,
         },
     ))
-}
-
-/// A copy of the handle `found` borrows (an exported function: one pointer
-/// to a function instance its module instance owns). It is never dropped, so
-/// never deletes what it points to; it is used only while the instance lives.
-fn handle<T>(found: &T) -> ManuallyDrop<T> {
-    // SAFETY: a bitwise copy of a handle that owns nothing it would free.
-    ManuallyDrop::new(unsafe { std::ptr::read(found) })
 }
 
 /// Calls `$func` with `$args` through `$store`'s executor, stopped at
@@ -468,7 +431,7 @@ impl WasmEdgeInstance {
                 WasmEdgeError::ExecuteTimeout => {
                     Err(RunError::TimeBudget(self.budget.unwrap_or_default()))
                 }
-                error => Err(RunError::Trap(trap_message(
+                error => Err(RunError::Trap(log::trap_message(
                     &error,
                     &output.log,
                     self.memory_refused(output),
@@ -480,9 +443,8 @@ impl WasmEdgeInstance {
     /// The least size the cap refuses, when WasmEdge logged refusing a grow:
     /// its log does not say how much the guest asked for.
     fn memory_refused(&self, output: &Output) -> Option<u64> {
-        let refused = output.log.iter().any(|line| line.contains(GROW_REFUSED));
         self.page_cap
-            .filter(|_| refused)
+            .filter(|_| log::grow_refused(&output.log))
             .map(|pages| (u64::from(pages) + 1) * PAGE)
     }
 
@@ -655,32 +617,6 @@ fn no_export(name: &str) -> impl Fn(Box<WasmEdgeError>) -> RunError + '_ {
     move |e| RunError::Instantiate(format!("no usable `{name}` export: {e}"))
 }
 
-fn trap_message(error: &WasmEdgeError, log: &[String], refused: Option<u64>) -> String {
-    let mut message = error.to_string();
-    // WasmEdge logs the function a trap happened in.
-    let function = log.iter().find_map(|line| {
-        let (_, name) = line.split_once("When executing function name: ")?;
-        Some(name.trim().trim_matches('"').to_string())
-    });
-    if let Some(name) = function.filter(|n| !n.is_empty()) {
-        message.push_str(&format!(" in `{name}`"));
-    }
-    // The interpreter logs where in the code section it trapped.
-    let at = log.iter().find_map(|line| {
-        let (_, offset) = line.split_once("Bytecode offset: ")?;
-        Some(offset.trim().to_string())
-    });
-    if let Some(offset) = at {
-        message.push_str(&format!(" at bytecode offset {offset}"));
-    }
-    if let Some(bytes) = refused {
-        message.push_str(&format!(
-            " (after growth to {bytes} bytes or more was refused by the memory cap)"
-        ));
-    }
-    message
-}
-
 /// The configuration of `mode`, with a memory cap in pages if given.
 fn config(mode: Mode, max_pages: Option<u32>) -> Result<Config, RunError> {
     let common = CommonConfigOptions::default().interpreter_mode(mode == Mode::Interpreter);
@@ -697,96 +633,8 @@ fn config(mode: Mode, max_pages: Option<u32>) -> Result<Config, RunError> {
     builder.build().map_err(other)
 }
 
-/// The CPUs the calling thread may run on (its affinity mask).
-fn usable_cpus() -> Vec<usize> {
-    // SAFETY: an all-zero cpu_set_t is an empty set; sched_getaffinity fills
-    // at most its size.
-    let mut mask: libc::cpu_set_t = unsafe { std::mem::zeroed() };
-    if unsafe { libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut mask) } != 0
-    {
-        return vec![0];
-    }
-    (0..libc::CPU_SETSIZE as usize)
-        // SAFETY: `cpu` is below CPU_SETSIZE.
-        .filter(|&cpu| unsafe { libc::CPU_ISSET(cpu, &mask) })
-        .collect()
-}
-
-/// Runs `body` with the calling thread allowed only `n` of its CPUs (all of
-/// them if it has no more), then gives them back. WasmEdge's AOT compiler
-/// compiles on a pool of as many threads as the compiling thread has CPUs
-/// (LLVM counts the affinity mask), and has no setting of its own.
-fn with_cpus<R>(n: usize, body: impl FnOnce() -> R) -> R {
-    struct Restore(libc::cpu_set_t);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            // SAFETY: sets this thread's affinity back to the mask it had.
-            unsafe {
-                libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &self.0);
-            }
-        }
-    }
-    let cpus = usable_cpus();
-    if n == 0 || n >= cpus.len() {
-        return body();
-    }
-    // SAFETY: as in `usable_cpus`; every index is below CPU_SETSIZE.
-    let (mut all, mut narrow): (libc::cpu_set_t, libc::cpu_set_t) =
-        unsafe { (std::mem::zeroed(), std::mem::zeroed()) };
-    for (i, &cpu) in cpus.iter().enumerate() {
-        unsafe {
-            libc::CPU_SET(cpu, &mut all);
-            if i < n {
-                libc::CPU_SET(cpu, &mut narrow);
-            }
-        }
-    }
-    let size = std::mem::size_of::<libc::cpu_set_t>();
-    // SAFETY: narrows this thread's affinity to CPUs it already had.
-    let _restore =
-        (unsafe { libc::sched_setaffinity(0, size, &narrow) } == 0).then_some(Restore(all));
-    body()
-}
-
 fn temp_dir() -> Result<tempfile::TempDir, RunError> {
     tempfile::tempdir().map_err(|e| RunError::Other(format!("cannot create a temp dir: {e}")))
-}
-
-/// How many runs have WasmEdge's log on. WasmEdge logs through spdlog to the
-/// process's stdout and stderr, which outside runs are the harness's own; so
-/// the log is off except while a guest runs, when it goes to the captured
-/// stdio and is taken out of it (it says when the memory cap refused a grow).
-static LOGGING_RUNS: Mutex<usize> = Mutex::new(0);
-
-fn quiet_log() {
-    let runs = LOGGING_RUNS.lock().unwrap_or_else(|e| e.into_inner());
-    if *runs == 0 {
-        LogManager::log_off();
-    }
-}
-
-/// WasmEdge's error log on while it lives.
-struct LogWindow;
-
-impl LogWindow {
-    fn open() -> LogWindow {
-        let mut runs = LOGGING_RUNS.lock().unwrap_or_else(|e| e.into_inner());
-        if *runs == 0 {
-            LogManager::log_error_info();
-        }
-        *runs += 1;
-        LogWindow
-    }
-}
-
-impl Drop for LogWindow {
-    fn drop(&mut self) {
-        let mut runs = LOGGING_RUNS.lock().unwrap_or_else(|e| e.into_inner());
-        *runs -= 1;
-        if *runs == 0 {
-            LogManager::log_off();
-        }
-    }
 }
 
 #[derive(Default, Clone, Copy)]
@@ -858,47 +706,4 @@ fn unshare(error: std::io::Error) -> RunError {
 
 fn other(error: impl std::fmt::Display) -> RunError {
     RunError::Other(error.to_string())
-}
-
-/// The signals LLVM's `RegisterHandlers` takes over on first use
-/// (llvm/lib/Support/Unix/Signals.inc: its interrupt, kill and info signals).
-const LLVM_SIGNALS: [libc::c_int; 15] = [
-    libc::SIGHUP,
-    libc::SIGINT,
-    libc::SIGTERM,
-    libc::SIGUSR2,
-    libc::SIGUSR1,
-    libc::SIGILL,
-    libc::SIGTRAP,
-    libc::SIGABRT,
-    libc::SIGFPE,
-    libc::SIGBUS,
-    libc::SIGSEGV,
-    libc::SIGQUIT,
-    libc::SIGSYS,
-    libc::SIGXCPU,
-    libc::SIGXFSZ,
-];
-
-/// Runs `body`, then puts back the process's signal handlers as they were.
-/// WasmEdge's AOT compiler lets LLVM install process-wide handlers, and
-/// LLVM's SIGUSR1 handler never passes the signal on: in a process that also
-/// runs Wasmer (the adapter suite), Wasmer's SIGUSR1 interrupts would then
-/// stop nothing and a guest past its time budget would run on.
-fn keeping_signal_handlers<R>(body: impl FnOnce() -> R) -> R {
-    // SAFETY: sigaction only reads and writes the structs passed to it; an
-    // all-zero sigaction is a valid value to be overwritten.
-    let saved: Vec<(libc::c_int, libc::sigaction)> = LLVM_SIGNALS
-        .iter()
-        .filter_map(|&signal| unsafe {
-            let mut old: libc::sigaction = std::mem::zeroed();
-            (libc::sigaction(signal, std::ptr::null(), &mut old) == 0).then_some((signal, old))
-        })
-        .collect();
-    let result = body();
-    for (signal, old) in &saved {
-        // SAFETY: restores a disposition read from the kernel above.
-        unsafe { libc::sigaction(*signal, old, std::ptr::null_mut()) };
-    }
-    result
 }

@@ -2,7 +2,15 @@
 //! interpreter, and `wasmedge-aot`, its LLVM ahead-of-time compiler.
 
 #[cfg(feature = "wasmedge")]
+mod affinity;
+#[cfg(feature = "wasmedge")]
 mod engine;
+#[cfg(feature = "wasmedge")]
+mod handles;
+#[cfg(feature = "wasmedge")]
+mod log;
+#[cfg(feature = "wasmedge")]
+mod signals;
 #[cfg(feature = "wasmedge")]
 mod stdio;
 

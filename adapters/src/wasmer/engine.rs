@@ -17,11 +17,9 @@ use wasmer_wasix::virtual_fs::{self, Pipe};
 use wasmer_wasix::{WasiEnv, WasiError, WasiFunctionEnv};
 
 use super::Compiler;
+use crate::guest::{self, Guest, Marks, MemoryCap, Signature, Typed};
 use crate::watchdog::Watchdog;
-use crate::{
-    Capability, Instance, Module, PluginCalls, RunError, RunOutcome, Runtime, RuntimeInfo,
-    TimedRegion, WasiSpec, registry,
-};
+use crate::{Capability, Instance, Module, RunError, Runtime, RuntimeInfo, WasiSpec, registry};
 
 pub(super) struct Wasmer {
     compiler: Compiler,
@@ -30,7 +28,7 @@ pub(super) struct Wasmer {
     /// The proposals enabled, for the record.
     proposals: String,
     /// The memory cap of the instance being made; the engine's tunables read it.
-    cap: Arc<Mutex<Option<MemoryCap>>>,
+    cap: Arc<Mutex<Option<SharedCap>>>,
     /// `wasmer-wasix` does its file and pipe I/O on tokio.
     tokio: Arc<tokio::runtime::Runtime>,
     /// The store being run, for the watchdog to interrupt.
@@ -214,7 +212,7 @@ struct WasmerModule {
     module: wasmer::Module,
     marked: bool,
     engine: Engine,
-    cap: Arc<Mutex<Option<MemoryCap>>>,
+    cap: Arc<Mutex<Option<SharedCap>>>,
     tokio: Arc<tokio::runtime::Runtime>,
     running: Arc<Mutex<Option<wasmer::Interrupter>>>,
     watchdog: Arc<Watchdog>,
@@ -262,11 +260,8 @@ impl Module for WasmerModule {
         let host = FunctionEnv::new(&mut store, Host::default());
         host_imports(&mut store, &host, &mut imports);
 
-        let refused = Arc::new(Mutex::new(None));
-        *self.cap.lock().expect("not poisoned") = Some(MemoryCap {
-            bytes: wasi.limits.max_memory_bytes,
-            refused: refused.clone(),
-        });
+        let cap = Arc::new(Mutex::new(MemoryCap::new(wasi.limits.max_memory_bytes)));
+        *self.cap.lock().expect("not poisoned") = Some(cap.clone());
         let instance = wasmer::Instance::new(&mut store, &self.module, &imports);
         *self.cap.lock().expect("not poisoned") = None;
         let instance = instance.map_err(|e| instantiate(&e))?;
@@ -284,7 +279,7 @@ impl Module for WasmerModule {
             memory,
             marked: self.marked,
             budget: wasi.limits.time_budget,
-            refused,
+            cap,
             stdout: stdout.1,
             stderr: stderr.1,
             tokio: self.tokio.clone(),
@@ -296,10 +291,10 @@ impl Module for WasmerModule {
 
 fn host_imports(store: &mut Store, host: &FunctionEnv<Host>, imports: &mut Imports) {
     let start = Function::new_typed_with_env(store, host, |mut env: FunctionEnvMut<Host>| {
-        env.data_mut().start = Some(Instant::now());
+        env.data_mut().marks.start = Some(Instant::now());
     });
     let end = Function::new_typed_with_env(store, host, |mut env: FunctionEnvMut<Host>| {
-        env.data_mut().end = Some(Instant::now());
+        env.data_mut().marks.end = Some(Instant::now());
     });
     let echo = Function::new_typed_with_env(store, host, echo);
     imports.define("bench", "start", start);
@@ -328,8 +323,7 @@ fn echo(mut env: FunctionEnvMut<Host>, ptr: i32, len: i32) -> i32 {
 #[derive(Default)]
 struct Host {
     memory: Option<Memory>,
-    start: Option<Instant>,
-    end: Option<Instant>,
+    marks: Marks,
 }
 
 struct WasmerInstance {
@@ -340,7 +334,7 @@ struct WasmerInstance {
     memory: Option<Memory>,
     marked: bool,
     budget: Option<Duration>,
-    refused: Arc<Mutex<Option<u64>>>,
+    cap: SharedCap,
     stdout: Pipe,
     stderr: Pipe,
     tokio: Arc<tokio::runtime::Runtime>,
@@ -360,19 +354,66 @@ impl WasmerInstance {
             .map_err(|e| RunError::Instantiate(format!("no usable `{name}` export: {e}")))
     }
 
-    /// Runs `body` under the time budget and turns its error into an exit
-    /// code (`proc_exit`) or the [`RunError`] it stands for.
+    fn trap_message(&self, error: &RuntimeError) -> String {
+        let mut message = error.message();
+        if let Some(name) = error.trace().iter().find_map(|f| f.function_name()) {
+            message.push_str(&format!(" in `{name}`"));
+        }
+        if let Some(bytes) = self.memory_refused() {
+            message.push_str(&guest::refused_by_cap(bytes, false));
+        }
+        message
+    }
+}
+
+// This makes the instance an `Instance`: the loops in `guest` drive it.
+impl Guest for WasmerInstance {
+    type Func = Typed<TypedFunction<(), ()>, TypedFunction<i32, i32>, TypedFunction<(), i32>>;
+    type Memory = Memory;
+    type Error = RuntimeError;
+
+    fn error(message: String) -> RuntimeError {
+        RuntimeError::new(message)
+    }
+
+    fn export(&mut self, name: &str, signature: Signature) -> Result<Self::Func, RunError> {
+        Ok(match signature {
+            Signature::Command => Typed::Command(self.func(name)?),
+            Signature::Map => Typed::Map(self.func(name)?),
+            Signature::Get => Typed::Get(self.func(name)?),
+        })
+    }
+
+    fn memory(&mut self) -> Option<Memory> {
+        self.memory.clone()
+    }
+
+    fn call(&mut self, func: &mut Self::Func, args: &[i32]) -> Result<Option<i32>, RuntimeError> {
+        match func {
+            Typed::Command(f) => f.call(&mut self.store).map(|()| None),
+            Typed::Map(f) => f.call(&mut self.store, args[0]).map(Some),
+            Typed::Get(f) => f.call(&mut self.store).map(Some),
+        }
+    }
+
+    fn write(&mut self, memory: &Memory, at: usize, bytes: &[u8]) -> Result<(), RuntimeError> {
+        memory
+            .view(&self.store)
+            .write(at as u64, bytes)
+            .map_err(user)
+    }
+
+    fn read(&self, memory: &Memory, at: usize, into: &mut [u8]) -> Result<(), RuntimeError> {
+        memory.view(&self.store).read(at as u64, into).map_err(user)
+    }
+
     fn guarded(
         &mut self,
         body: impl FnOnce(&mut Self) -> Result<(), RuntimeError>,
     ) -> Result<i32, RunError> {
         let _tokio = self.tokio.clone();
         let _tokio = _tokio.enter();
-        {
-            let host = self.host.as_mut(&mut self.store);
-            host.start = None;
-            host.end = None;
-        }
+        self.host.as_mut(&mut self.store).marks = Marks::default();
         *self.running.lock().expect("not poisoned") = Some(self.store.interrupter());
         let watchdog = self.watchdog.clone();
         let armed = self.budget.map(|budget| watchdog.arm(budget));
@@ -394,30 +435,21 @@ impl WasmerInstance {
         }
     }
 
-    fn trap_message(&self, error: &RuntimeError) -> String {
-        let mut message = error.message();
-        if let Some(name) = error.trace().iter().find_map(|f| f.function_name()) {
-            message.push_str(&format!(" in `{name}`"));
-        }
-        if let Some(bytes) = *self.refused.lock().expect("not poisoned") {
-            message.push_str(&format!(
-                " (after growth to {bytes} bytes was refused by the memory cap)"
-            ));
-        }
-        message
+    fn marked(&self) -> bool {
+        self.marked
     }
 
-    fn outcome(&mut self, exit_code: i32, region: TimedRegion, execute: Duration) -> RunOutcome {
+    fn marks(&self) -> Marks {
+        self.host.as_ref(&self.store).marks
+    }
+
+    fn memory_refused(&self) -> Option<u64> {
+        self.cap.lock().expect("not poisoned").refused()
+    }
+
+    fn output(&mut self) -> (Vec<u8>, Vec<u8>) {
         self.env.on_exit(&mut self.store, None);
-        RunOutcome {
-            exit_code,
-            stdout: drain(&mut self.stdout),
-            stderr: drain(&mut self.stderr),
-            execute,
-            region,
-            memory_refused: *self.refused.lock().expect("not poisoned"),
-            peak_rss_bytes: None,
-        }
+        (drain(&mut self.stdout), drain(&mut self.stderr))
     }
 }
 
@@ -432,97 +464,23 @@ fn drain(pipe: &mut Pipe) -> Vec<u8> {
     out
 }
 
-impl Instance for WasmerInstance {
-    fn run(&mut self) -> Result<RunOutcome, RunError> {
-        let start = self.func::<(), ()>("_start")?;
-        let mut whole = Duration::ZERO;
-        let exit_code = self.guarded(|this| {
-            let begin = Instant::now();
-            let result = start.call(&mut this.store);
-            whole = begin.elapsed();
-            result
-        })?;
-        let host = self.host.as_ref(&self.store);
-        let (region, execute) = match (self.marked, host.start, host.end) {
-            (true, Some(s), Some(e)) if e >= s => (TimedRegion::Markers, e - s),
-            _ => (TimedRegion::WholeStart, whole),
-        };
-        Ok(self.outcome(exit_code, region, execute))
-    }
-
-    fn call_plugin(&mut self, plugin: &PluginCalls) -> Result<RunOutcome, RunError> {
-        if let Ok(initialize) = self.func::<(), ()>("_initialize") {
-            let exit_code = self.guarded(|this| initialize.call(&mut this.store))?;
-            if exit_code != 0 {
-                return Err(RunError::Trap(format!(
-                    "`_initialize` exited with code {exit_code}"
-                )));
-            }
-        }
-        let input_buffer = self.func::<i32, i32>("input_buffer")?;
-        let process = self.func::<i32, i32>("process")?;
-        let output_buffer = self.func::<(), i32>("output_buffer")?;
-        let finish = self.func::<(), ()>("finish")?;
-        let memory = self
-            .memory
-            .clone()
-            .ok_or_else(|| RunError::Instantiate("no exported `memory`".into()))?;
-        let mut elapsed = None;
-        let exit_code = self.guarded(|this| {
-            let mut data = plugin.input.clone();
-            let begin = Instant::now();
-            for _ in 0..plugin.calls {
-                let len = i32::try_from(data.len()).map_err(user)?;
-                let at = input_buffer.call(&mut this.store, len)?;
-                memory
-                    .view(&this.store)
-                    .write(offset(at)?, &data)
-                    .map_err(user)?;
-                let produced = process.call(&mut this.store, len)?;
-                let from = output_buffer.call(&mut this.store)?;
-                data.resize(usize::try_from(produced).map_err(user)?, 0);
-                memory
-                    .view(&this.store)
-                    .read(offset(from)?, &mut data)
-                    .map_err(user)?;
-            }
-            elapsed = Some(begin.elapsed());
-            finish.call(&mut this.store)
-        })?;
-        let execute = elapsed.ok_or_else(|| {
-            RunError::Trap(format!(
-                "the plugin exited with code {exit_code} during the calls"
-            ))
-        })?;
-        Ok(self.outcome(exit_code, TimedRegion::PluginCalls, execute))
-    }
-}
-
 fn user(error: impl std::error::Error + Send + Sync + 'static) -> RuntimeError {
     RuntimeError::user(Box::new(error))
 }
 
-fn offset(value: i32) -> Result<u64, RuntimeError> {
-    u64::try_from(value).map_err(|_| RuntimeError::new(format!("negative offset {value}")))
-}
-
-/// The cap for the memories of the instance being made, and where they
-/// record a refused growth.
-#[derive(Clone)]
-struct MemoryCap {
-    bytes: Option<u64>,
-    refused: Arc<Mutex<Option<u64>>>,
-}
+/// An instance's memory cap, shared by its memories, which record in it the
+/// growth they refused.
+type SharedCap = Arc<Mutex<MemoryCap>>;
 
 /// Wasmer's own tunables, but every memory is wrapped in a [`CappedMemory`].
 struct CapTunables {
-    cap: Arc<Mutex<Option<MemoryCap>>>,
+    cap: Arc<Mutex<Option<SharedCap>>>,
 }
 
 impl CapTunables {
     fn wrap(&self, memory: VMMemory) -> VMMemory {
         match self.cap.lock().expect("not poisoned").clone() {
-            Some(cap @ MemoryCap { bytes: Some(_), .. }) => {
+            Some(cap) if cap.lock().expect("not poisoned").is_set() => {
                 VMMemory(Box::new(CappedMemory { inner: memory, cap }))
             }
             _ => memory,
@@ -580,13 +538,7 @@ impl Tunables for CapTunables {
 #[derive(Debug)]
 struct CappedMemory {
     inner: VMMemory,
-    cap: MemoryCap,
-}
-
-impl std::fmt::Debug for MemoryCap {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "MemoryCap({:?})", self.bytes)
-    }
+    cap: SharedCap,
 }
 
 impl LinearMemory for CappedMemory {
@@ -605,9 +557,7 @@ impl LinearMemory for CappedMemory {
     fn grow(&mut self, delta: Pages) -> Result<Pages, MemoryError> {
         let desired =
             (u64::from(self.size().0) + u64::from(delta.0)) * wasmer::WASM_PAGE_SIZE as u64;
-        if self.cap.bytes.is_some_and(|cap| desired > cap) {
-            let mut refused = self.cap.refused.lock().expect("not poisoned");
-            *refused = Some(refused.map_or(desired, |r| r.max(desired)));
+        if !self.cap.lock().expect("not poisoned").allows(desired) {
             return Err(MemoryError::CouldNotGrow {
                 current: self.size(),
                 attempted_delta: delta,

@@ -3,18 +3,16 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use wasmi::{
-    Caller, CompilationMode, Config, Engine, Extern, Linker, ResourceLimiter, TrapCode, TypedFunc,
-    TypedResumableCall, WasmParams, WasmResults,
+    Caller, CompilationMode, Config, Engine, Extern, Linker, Memory, ResourceLimiter, TrapCode,
+    TypedFunc, TypedResumableCall, WasmParams, WasmResults,
 };
 use wasmi_core::LimiterError;
 use wasmi_wasi::wasi_common::pipe::{ReadPipe, WritePipe};
 use wasmi_wasi::wasi_common::sync::dir::Dir as WasiCapDir;
 use wasmi_wasi::{Dir, WasiCtx, WasiCtxBuilder, WasiDir, ambient_authority};
 
-use crate::{
-    Capability, Instance, Module, PluginCalls, RunError, RunOutcome, Runtime, RuntimeInfo,
-    TimedRegion, WasiSpec, registry,
-};
+use crate::guest::{Guest, Marks, MemoryCap, Signature, Typed};
+use crate::{Capability, Instance, Module, RunError, Runtime, RuntimeInfo, WasiSpec, registry};
 
 mod read_only;
 
@@ -177,10 +175,7 @@ impl Module for WasmiModule {
         }
         let state = State {
             wasi: wasi_ctx,
-            limiter: CapLimiter {
-                cap: wasi.limits.max_memory_bytes,
-                refused: None,
-            },
+            limiter: MemoryCap::new(wasi.limits.max_memory_bytes),
             marks: Marks::default(),
         };
         let mut store = wasmi::Store::new(self.module.engine(), state);
@@ -231,7 +226,7 @@ impl WasmiInstance {
     /// Calls `func` one fuel slice at a time. wasmi cannot be interrupted from
     /// outside, so running out of a slice is where the deadline is checked;
     /// past it the call ends with `OutOfFuel`, else it resumes.
-    fn call<P, R>(&mut self, func: &TypedFunc<P, R>, params: P) -> Result<R, wasmi::Error>
+    fn call_sliced<P, R>(&mut self, func: &TypedFunc<P, R>, params: P) -> Result<R, wasmi::Error>
     where
         P: WasmParams,
         R: WasmResults,
@@ -261,9 +256,46 @@ impl WasmiInstance {
             };
         }
     }
+}
 
-    /// Runs `body` under the time budget and turns its error into an exit
-    /// code (`proc_exit`) or the [`RunError`] it stands for.
+// This makes the instance an `Instance`: the loops in `guest` drive it.
+impl Guest for WasmiInstance {
+    type Func = Typed<TypedFunc<(), ()>, TypedFunc<i32, i32>, TypedFunc<(), i32>>;
+    type Memory = Memory;
+    type Error = wasmi::Error;
+
+    fn error(message: String) -> wasmi::Error {
+        wasmi::Error::new(message)
+    }
+
+    fn export(&mut self, name: &str, signature: Signature) -> Result<Self::Func, RunError> {
+        Ok(match signature {
+            Signature::Command => Typed::Command(self.func(name)?),
+            Signature::Map => Typed::Map(self.func(name)?),
+            Signature::Get => Typed::Get(self.func(name)?),
+        })
+    }
+
+    fn memory(&mut self) -> Option<Memory> {
+        self.instance.get_memory(&self.store, "memory")
+    }
+
+    fn call(&mut self, func: &mut Self::Func, args: &[i32]) -> Result<Option<i32>, wasmi::Error> {
+        match func {
+            Typed::Command(f) => self.call_sliced(f, ()).map(|()| None),
+            Typed::Map(f) => self.call_sliced(f, args[0]).map(Some),
+            Typed::Get(f) => self.call_sliced(f, ()).map(Some),
+        }
+    }
+
+    fn write(&mut self, memory: &Memory, at: usize, bytes: &[u8]) -> Result<(), wasmi::Error> {
+        Ok(memory.write(&mut self.store, at, bytes)?)
+    }
+
+    fn read(&self, memory: &Memory, at: usize, into: &mut [u8]) -> Result<(), wasmi::Error> {
+        Ok(memory.read(&self.store, at, into)?)
+    }
+
     fn guarded(
         &mut self,
         body: impl FnOnce(&mut Self) -> Result<(), wasmi::Error>,
@@ -288,88 +320,22 @@ impl WasmiInstance {
         }
     }
 
-    fn outcome(&self, exit_code: i32, region: TimedRegion, execute: Duration) -> RunOutcome {
+    fn marked(&self) -> bool {
+        self.marked
+    }
+
+    fn marks(&self) -> Marks {
+        self.store.data().marks
+    }
+
+    fn memory_refused(&self) -> Option<u64> {
+        self.store.data().limiter.refused()
+    }
+
+    fn output(&mut self) -> (Vec<u8>, Vec<u8>) {
         let read = |o: &Output| o.read().expect("output lock poisoned").clone();
-        RunOutcome {
-            exit_code,
-            stdout: read(&self.stdout),
-            stderr: read(&self.stderr),
-            execute,
-            region,
-            memory_refused: self.store.data().limiter.refused,
-            peak_rss_bytes: None,
-        }
+        (read(&self.stdout), read(&self.stderr))
     }
-}
-
-impl Instance for WasmiInstance {
-    fn run(&mut self) -> Result<RunOutcome, RunError> {
-        let start = self.func::<(), ()>("_start")?;
-        let mut whole = Duration::ZERO;
-        let exit_code = self.guarded(|this| {
-            let begin = Instant::now();
-            let result = this.call(&start, ());
-            whole = begin.elapsed();
-            result
-        })?;
-        let marks = self.store.data().marks;
-        let (region, execute) = match (self.marked, marks.start, marks.end) {
-            (true, Some(s), Some(e)) if e >= s => (TimedRegion::Markers, e - s),
-            // A marked module that exited before reaching `bench.end` is timed
-            // whole, and the result says so.
-            _ => (TimedRegion::WholeStart, whole),
-        };
-        Ok(self.outcome(exit_code, region, execute))
-    }
-
-    fn call_plugin(&mut self, plugin: &PluginCalls) -> Result<RunOutcome, RunError> {
-        if let Ok(initialize) = self.func::<(), ()>("_initialize") {
-            let exit_code = self.guarded(|this| this.call(&initialize, ()))?;
-            if exit_code != 0 {
-                return Err(RunError::Trap(format!(
-                    "`_initialize` exited with code {exit_code}"
-                )));
-            }
-        }
-        let input_buffer = self.func::<i32, i32>("input_buffer")?;
-        let process = self.func::<i32, i32>("process")?;
-        let output_buffer = self.func::<(), i32>("output_buffer")?;
-        let finish = self.func::<(), ()>("finish")?;
-        let memory = self
-            .instance
-            .get_memory(&self.store, "memory")
-            .ok_or_else(|| RunError::Instantiate("no exported `memory`".into()))?;
-        let mut elapsed = None;
-        let exit_code = self.guarded(|this| {
-            let mut data = plugin.input.clone();
-            let begin = Instant::now();
-            for _ in 0..plugin.calls {
-                let len =
-                    i32::try_from(data.len()).map_err(|e| wasmi::Error::new(e.to_string()))?;
-                let at = this.call(&input_buffer, len)?;
-                memory.write(&mut this.store, offset(at)?, &data)?;
-                let produced = this.call(&process, len)?;
-                let from = this.call(&output_buffer, ())?;
-                data.resize(offset(produced)?, 0);
-                memory.read(&this.store, offset(from)?, &mut data)?;
-            }
-            elapsed = Some(begin.elapsed());
-            this.call(&finish, ())
-        })?;
-        // A `proc_exit` inside the loop ends it early: that is no measurement
-        // of the loop.
-        let execute = elapsed.ok_or_else(|| {
-            RunError::Trap(format!(
-                "the plugin exited with code {exit_code} during the calls"
-            ))
-        })?;
-        Ok(self.outcome(exit_code, TimedRegion::PluginCalls, execute))
-    }
-}
-
-/// A guest pointer or length as a host offset; negative ones are guest bugs.
-fn offset(value: i32) -> Result<usize, wasmi::Error> {
-    usize::try_from(value).map_err(|_| wasmi::Error::new(format!("negative offset {value}")))
 }
 
 /// `arena.echo(ptr, len) -> len`: the host side of a plugin call. It copies
@@ -415,38 +381,18 @@ fn other(error: impl std::fmt::Display) -> RunError {
 
 struct State {
     wasi: WasiCtx,
-    limiter: CapLimiter,
+    limiter: MemoryCap,
     marks: Marks,
 }
 
-#[derive(Default, Clone, Copy)]
-struct Marks {
-    start: Option<Instant>,
-    end: Option<Instant>,
-}
-
-/// Refuses memory growth past the cap: the guest sees `memory.grow` return -1,
-/// as it would on a real out-of-memory, and we remember that it happened.
-struct CapLimiter {
-    cap: Option<u64>,
-    refused: Option<u64>,
-}
-
-impl ResourceLimiter for CapLimiter {
+impl ResourceLimiter for MemoryCap {
     fn memory_growing(
         &mut self,
         _current: usize,
         desired: usize,
         _maximum: Option<usize>,
     ) -> Result<bool, LimiterError> {
-        let desired = desired as u64;
-        match self.cap {
-            Some(cap) if desired > cap => {
-                self.refused = Some(self.refused.map_or(desired, |r| r.max(desired)));
-                Ok(false)
-            }
-            _ => Ok(true),
-        }
+        Ok(self.allows(desired as u64))
     }
 
     fn table_growing(

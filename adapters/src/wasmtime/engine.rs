@@ -3,19 +3,18 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use wasmtime::{
-    AsContextMut, Caller, Config, Engine, Extern, InstanceAllocationStrategy, Linker, OptLevel,
-    PoolingAllocationConfig, ResourceLimiter, Store, Strategy, Trap, WasmBacktrace,
+    AsContextMut, Caller, Config, Engine, Extern, InstanceAllocationStrategy, Linker, Memory,
+    OptLevel, PoolingAllocationConfig, ResourceLimiter, Store, Strategy, Trap, TypedFunc,
+    WasmBacktrace,
 };
 use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
 use wasmtime_wasi::{FsPerms, I32Exit, WasiCtxBuilder};
 
 use super::{Compiler, Variant};
+use crate::guest::{self, Guest, Marks, MemoryCap, Signature, Typed};
 use crate::watchdog::Watchdog;
-use crate::{
-    Instance, Module, PluginCalls, RunError, RunOutcome, Runtime, RuntimeInfo, TimedRegion,
-    WasiSpec, registry,
-};
+use crate::{Instance, Module, RunError, Runtime, RuntimeInfo, WasiSpec, registry};
 
 /// Most output a guest may write to stdout or stderr in one run.
 const OUTPUT_CAPACITY: usize = 256 << 20;
@@ -179,10 +178,7 @@ impl Module for WasmtimeModule {
         }
         let state = State {
             wasi: builder.build_p1(),
-            limiter: CapLimiter {
-                cap: wasi.limits.max_memory_bytes,
-                refused: None,
-            },
+            limiter: MemoryCap::new(wasi.limits.max_memory_bytes),
             marks: Marks::default(),
         };
         let mut store = Store::new(self.module.engine(), state);
@@ -224,9 +220,49 @@ impl WasmtimeInstance {
             .get_typed_func::<P, R>(&mut self.store, name)
             .map_err(|e| RunError::Instantiate(format!("no usable `{name}` export: {e:#}")))
     }
+}
 
-    /// Runs `body` under the time budget and turns its error into an exit
-    /// code (`proc_exit`) or the [`RunError`] it stands for.
+// This makes the instance an `Instance`: the loops in `guest` drive it.
+impl Guest for WasmtimeInstance {
+    type Func = Typed<TypedFunc<(), ()>, TypedFunc<i32, i32>, TypedFunc<(), i32>>;
+    type Memory = Memory;
+    type Error = wasmtime::Error;
+
+    fn error(message: String) -> wasmtime::Error {
+        wasmtime::Error::msg(message)
+    }
+
+    fn export(&mut self, name: &str, signature: Signature) -> Result<Self::Func, RunError> {
+        Ok(match signature {
+            Signature::Command => Typed::Command(self.func(name)?),
+            Signature::Map => Typed::Map(self.func(name)?),
+            Signature::Get => Typed::Get(self.func(name)?),
+        })
+    }
+
+    fn memory(&mut self) -> Option<Memory> {
+        match self.instance.get_export(&mut self.store, "memory") {
+            Some(Extern::Memory(memory)) => Some(memory),
+            _ => None,
+        }
+    }
+
+    fn call(&mut self, func: &mut Self::Func, args: &[i32]) -> wasmtime::Result<Option<i32>> {
+        match func {
+            Typed::Command(f) => f.call(&mut self.store, ()).map(|()| None),
+            Typed::Map(f) => f.call(&mut self.store, args[0]).map(Some),
+            Typed::Get(f) => f.call(&mut self.store, ()).map(Some),
+        }
+    }
+
+    fn write(&mut self, memory: &Memory, at: usize, bytes: &[u8]) -> wasmtime::Result<()> {
+        Ok(memory.write(&mut self.store, at, bytes)?)
+    }
+
+    fn read(&self, memory: &Memory, at: usize, into: &mut [u8]) -> wasmtime::Result<()> {
+        Ok(memory.read(&self.store, at, into)?)
+    }
+
     fn guarded(
         &mut self,
         body: impl FnOnce(&mut Self) -> wasmtime::Result<()>,
@@ -246,93 +282,30 @@ impl WasmtimeInstance {
                 {
                     Err(RunError::TimeBudget(budget))
                 } else {
-                    let refused = self.store.data().limiter.refused;
-                    Err(RunError::Trap(trap_message(&error, refused)))
+                    Err(RunError::Trap(trap_message(&error, self.memory_refused())))
                 }
             }
         }
     }
 
-    fn outcome(&self, exit_code: i32, region: TimedRegion, execute: Duration) -> RunOutcome {
-        RunOutcome {
-            exit_code,
-            stdout: self.stdout.contents().to_vec(),
-            stderr: self.stderr.contents().to_vec(),
-            execute,
-            region,
-            memory_refused: self.store.data().limiter.refused,
-            peak_rss_bytes: None,
-        }
-    }
-}
-
-impl Instance for WasmtimeInstance {
-    fn run(&mut self) -> Result<RunOutcome, RunError> {
-        let start = self.func::<(), ()>("_start")?;
-        let mut whole = Duration::ZERO;
-        let exit_code = self.guarded(|this| {
-            let begin = Instant::now();
-            let result = start.call(&mut this.store, ());
-            whole = begin.elapsed();
-            result
-        })?;
-        let marks = self.store.data().marks;
-        let (region, execute) = match (self.marked, marks.start, marks.end) {
-            (true, Some(s), Some(e)) if e >= s => (TimedRegion::Markers, e - s),
-            // A marked module that exited before reaching `bench.end` is timed
-            // whole, and the result says so.
-            _ => (TimedRegion::WholeStart, whole),
-        };
-        Ok(self.outcome(exit_code, region, execute))
+    fn marked(&self) -> bool {
+        self.marked
     }
 
-    fn call_plugin(&mut self, plugin: &PluginCalls) -> Result<RunOutcome, RunError> {
-        if let Ok(initialize) = self.func::<(), ()>("_initialize") {
-            let exit_code = self.guarded(|this| initialize.call(&mut this.store, ()))?;
-            if exit_code != 0 {
-                return Err(RunError::Trap(format!(
-                    "`_initialize` exited with code {exit_code}"
-                )));
-            }
-        }
-        let input_buffer = self.func::<i32, i32>("input_buffer")?;
-        let process = self.func::<i32, i32>("process")?;
-        let output_buffer = self.func::<(), i32>("output_buffer")?;
-        let finish = self.func::<(), ()>("finish")?;
-        let memory = match self.instance.get_export(&mut self.store, "memory") {
-            Some(Extern::Memory(memory)) => memory,
-            _ => return Err(RunError::Instantiate("no exported `memory`".into())),
-        };
-        let mut elapsed = None;
-        let exit_code = self.guarded(|this| {
-            let mut data = plugin.input.clone();
-            let begin = Instant::now();
-            for _ in 0..plugin.calls {
-                let len = i32::try_from(data.len())?;
-                let at = input_buffer.call(&mut this.store, len)?;
-                memory.write(&mut this.store, offset(at)?, &data)?;
-                let produced = process.call(&mut this.store, len)?;
-                let from = output_buffer.call(&mut this.store, ())?;
-                data.resize(offset(produced)?, 0);
-                memory.read(&this.store, offset(from)?, &mut data)?;
-            }
-            elapsed = Some(begin.elapsed());
-            finish.call(&mut this.store, ())
-        })?;
-        // A `proc_exit` inside the loop ends it early: that is no measurement
-        // of the loop.
-        let execute = elapsed.ok_or_else(|| {
-            RunError::Trap(format!(
-                "the plugin exited with code {exit_code} during the calls"
-            ))
-        })?;
-        Ok(self.outcome(exit_code, TimedRegion::PluginCalls, execute))
+    fn marks(&self) -> Marks {
+        self.store.data().marks
     }
-}
 
-/// A guest pointer or length as a host offset; negative ones are guest bugs.
-fn offset(value: i32) -> wasmtime::Result<usize> {
-    usize::try_from(value).map_err(|_| wasmtime::Error::msg(format!("negative offset {value}")))
+    fn memory_refused(&self) -> Option<u64> {
+        self.store.data().limiter.refused()
+    }
+
+    fn output(&mut self) -> (Vec<u8>, Vec<u8>) {
+        (
+            self.stdout.contents().to_vec(),
+            self.stderr.contents().to_vec(),
+        )
+    }
 }
 
 /// `arena.echo(ptr, len) -> len`: the host side of a plugin call. It copies
@@ -369,9 +342,7 @@ fn trap_message(error: &wasmtime::Error, refused: Option<u64>) -> String {
         message.push_str(&format!(" in `{name}`"));
     }
     if let Some(bytes) = refused {
-        message.push_str(&format!(
-            " (after growth to {bytes} bytes was refused by the memory cap)"
-        ));
+        message.push_str(&guest::refused_by_cap(bytes, false));
     }
     message
 }
@@ -399,38 +370,18 @@ fn other(error: impl std::fmt::Display) -> RunError {
 
 struct State {
     wasi: WasiP1Ctx,
-    limiter: CapLimiter,
+    limiter: MemoryCap,
     marks: Marks,
 }
 
-#[derive(Default, Clone, Copy)]
-struct Marks {
-    start: Option<Instant>,
-    end: Option<Instant>,
-}
-
-/// Refuses memory growth past the cap: the guest sees `memory.grow` return -1,
-/// as it would on a real out-of-memory, and we remember that it happened.
-struct CapLimiter {
-    cap: Option<u64>,
-    refused: Option<u64>,
-}
-
-impl ResourceLimiter for CapLimiter {
+impl ResourceLimiter for MemoryCap {
     fn memory_growing(
         &mut self,
         _current: usize,
         desired: usize,
         _maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
-        let desired = desired as u64;
-        match self.cap {
-            Some(cap) if desired > cap => {
-                self.refused = Some(self.refused.map_or(desired, |r| r.max(desired)));
-                Ok(false)
-            }
-            _ => Ok(true),
-        }
+        Ok(self.allows(desired as u64))
     }
 
     fn table_growing(
