@@ -70,8 +70,9 @@ impl Wasmer {
         let running: Arc<Mutex<Option<wasmer::Interrupter>>> = Arc::new(Mutex::new(None));
         let watchdog = Arc::new(Watchdog::new({
             let running = running.clone();
+            // Taking the interrupter tells `guarded` that the budget ran out.
             move || {
-                if let Some(interrupter) = &*running.lock().expect("not poisoned") {
+                if let Some(interrupter) = running.lock().expect("not poisoned").take() {
                     interrupter.interrupt();
                 }
             }
@@ -419,18 +420,19 @@ impl Guest for WasmerInstance {
         let armed = self.budget.map(|budget| watchdog.arm(budget));
         let result = body(self);
         drop(armed);
-        *self.running.lock().expect("not poisoned") = None;
+        let interrupted = self.running.lock().expect("not poisoned").take().is_none();
         match result {
             Ok(()) => Ok(0),
             Err(error) => match error.downcast::<WasiError>() {
                 Ok(WasiError::Exit(code)) => Ok(code.raw()),
                 Ok(other) => Err(RunError::Trap(other.to_string())),
-                Err(error) => match (error.clone().to_trap(), self.budget) {
-                    (Some(wasmer::sys::vm::TrapCode::HostInterrupt), Some(budget)) => {
-                        Err(RunError::TimeBudget(budget))
-                    }
-                    _ => Err(RunError::Trap(self.trap_message(&error))),
-                },
+                // Not `to_trap() == HostInterrupt` alone: Wasmer 7.4 reports
+                // an interrupt that lands on an instruction of its trap table
+                // (a load in a loop, under Singlepass) as that instruction's
+                // trap, "out of bounds memory access" (wasmer-compiler's
+                // engine/trap/stack.rs prefers the table to the signal's code).
+                Err(_) if interrupted => Err(RunError::TimeBudget(self.budget.unwrap_or_default())),
+                Err(error) => Err(RunError::Trap(self.trap_message(&error))),
             },
         }
     }
