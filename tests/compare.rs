@@ -36,7 +36,8 @@ fn write_run(dir: &Path, cells: &[(&str, &str, Vec<Vec<u64>>)], edit: impl FnOnc
                     "index": i, "sequence": i, "samples": p.len(), "warmups": 1,
                     "spawn_ns": 1_000_000, "exit": {"kind": "code", "code": 0},
                     "usage": {"user_ns": 0, "sys_ns": 0, "max_rss_bytes": 50_000_000u64,
-                              "minor_faults": 0, "major_faults": 0}})).collect::<Vec<_>>(),
+                              "minor_faults": 0, "major_faults": 0},
+                    "peak_rss_bytes": 50_000_000u64})).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -46,7 +47,7 @@ fn write_run(dir: &Path, cells: &[(&str, &str, Vec<Vec<u64>>)], edit: impl FnOnc
                "size_bytes": 1000, "args": [id], "verification": "exit code 0, stdout"})
     };
     let mut run = json!({
-        "schema_version": 1, "tool_version": "0.1.0",
+        "schema_version": 2, "tool_version": "0.1.0",
         "started_at": "2026-12-01T00:00:00Z", "finished_at": "2026-12-01T00:10:00Z",
         "interrupted": false, "command": ["wasm-arena", "run"],
         "settings": {"processes": 3, "iterations": 5, "warmup": 1, "timeout_s": 60.0,
@@ -428,7 +429,7 @@ fn bad_inputs_exit_2_with_a_clear_message() {
         ),
         (
             &future,
-            "has schema version 99; this wasm-arena reads version 1".to_string(),
+            "has schema version 99; this wasm-arena reads versions 1 to 2".to_string(),
         ),
         (&other, "no cell in common".to_string()),
     ];

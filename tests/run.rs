@@ -22,7 +22,7 @@ fn starter_workloads_run_verified_on_every_wasmtime_compiler() {
     );
     assert!(output.status.success(), "{}", text(&output));
 
-    assert_eq!(results["schema_version"], 1);
+    assert_eq!(results["schema_version"], 2);
     assert!(results["finished_at"].is_string());
     assert_eq!(results["interrupted"], false);
     for key in ["cpu_model", "os", "kernel"] {
@@ -54,6 +54,24 @@ fn starter_workloads_run_verified_on_every_wasmtime_compiler() {
             assert_eq!(c["status"], "ok", "{c:#}");
             assert_eq!(c["output_verified"], true);
             assert!(c["peak_rss_bytes"].as_u64().unwrap() > 1 << 20, "{c:#}");
+            // The worker's resident size by phase, one figure per iteration,
+            // none above the process's peak; the guest's linear memory.
+            let peak = c["peak_rss_bytes"].as_u64().unwrap();
+            for figure in ["after_compile", "after_instantiate", "execute_peak"] {
+                let samples = c["memory"][figure]["samples_bytes"].as_array().unwrap();
+                assert_eq!(samples.len(), 2, "{runtime} {workload} {figure}");
+                for s in samples.iter().map(|s| s.as_u64().unwrap()) {
+                    assert!(
+                        s > 1 << 20 && s <= peak,
+                        "{runtime} {workload} {figure}: {s}"
+                    );
+                }
+            }
+            let linear = c["memory"]["linear_memory"]["max_bytes"].as_u64().unwrap();
+            assert!(
+                linear >= 64 << 10 && linear.is_multiple_of(64 << 10),
+                "{linear}"
+            );
             for phase in ["compile", "instantiate", "execute"] {
                 let p = &c["phases"][phase];
                 let samples = p["samples_ns"].as_array().unwrap();

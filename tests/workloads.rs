@@ -99,6 +99,48 @@ fn every_workload_is_verified_on_cranelift_and_native() {
     ] {
         assert!(report.contains(section), "{section} missing");
     }
+    memory_has_no_floor(&results);
+}
+
+/// Memory is read inside the process that ran the guest, so a cell's figure
+/// is its own in a run of every workload (`large` and the real-world
+/// programs among them) as in a run of its own. `wait4` would have put the
+/// size of the forking process under each: for a native twin, its worker's.
+fn memory_has_no_floor(all: &Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "--runtime",
+        "wasmtime-cranelift,native",
+        "--workload",
+        "empty,hello",
+    ];
+    let (output, alone) = run(dir.path(), &args);
+    assert!(output.status.success(), "{}", text(&output));
+    let peak = |r: &Value, runtime, workload| {
+        let c = cell(r, runtime, workload);
+        c["peak_rss_bytes"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{c:#}"))
+    };
+    for (runtime, workload) in [("wasmtime-cranelift", "empty"), ("native", "hello")] {
+        let (in_all, on_its_own) = (
+            peak(all, runtime, workload),
+            peak(&alone, runtime, workload),
+        );
+        assert!(
+            in_all.abs_diff(on_its_own) < 4 << 20,
+            "{runtime} {workload}: {in_all} bytes among every workload, {on_its_own} alone"
+        );
+    }
+    let twin = cell(all, "native", "hello");
+    let own = peak(all, "native", "hello");
+    let worker = twin["processes"][0]["usage"]["max_rss_bytes"]
+        .as_u64()
+        .unwrap();
+    assert!(
+        own < 8 << 20 && worker > own + (8 << 20),
+        "the twin's own peak ({own} bytes) is a small C program's, far below its worker's ({worker})"
+    );
 }
 
 fn assert_verified(c: &Value) {

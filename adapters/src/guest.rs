@@ -79,6 +79,9 @@ pub(crate) trait Guest {
     /// Copies `bytes` into linear memory at `at`.
     fn write(&mut self, memory: &Self::Memory, at: usize, bytes: &[u8]) -> Result<(), Self::Error>;
 
+    /// The size of linear memory, in bytes.
+    fn memory_size(&self, memory: &Self::Memory) -> u64;
+
     /// Fills `into` from linear memory at `at`.
     fn read(&self, memory: &Self::Memory, at: usize, into: &mut [u8]) -> Result<(), Self::Error>;
 
@@ -181,8 +184,8 @@ fn call_plugin<G: Guest>(guest: &mut G, plugin: &PluginCalls) -> Result<RunOutco
     Ok(outcome(guest, exit_code, TimedRegion::PluginCalls, execute))
 }
 
-/// What a run produced. The guest ran in this process, whose peak RSS the
-/// harness reads itself.
+/// What a run produced. The guest ran in this process, whose resident size
+/// the harness reads itself.
 fn outcome<G: Guest>(
     guest: &mut G,
     exit_code: i32,
@@ -190,6 +193,7 @@ fn outcome<G: Guest>(
     execute: Duration,
 ) -> RunOutcome {
     let memory_refused = guest.memory_refused();
+    let linear_memory_bytes = guest.memory().map(|m| guest.memory_size(&m));
     let (stdout, stderr) = guest.output();
     RunOutcome {
         exit_code,
@@ -198,7 +202,8 @@ fn outcome<G: Guest>(
         execute,
         region,
         memory_refused,
-        peak_rss_bytes: None,
+        resident: None,
+        linear_memory_bytes,
     }
 }
 

@@ -17,6 +17,7 @@ mod error;
 mod guest;
 pub mod native;
 pub mod registry;
+pub mod resident;
 mod signal;
 pub mod v8;
 mod wasi;
@@ -34,6 +35,7 @@ use serde::{Deserialize, Serialize};
 
 pub use error::RunError;
 pub use registry::{RuntimeDescriptor, Version, create, descriptors, find};
+pub use resident::Resident;
 pub use signal::signal_name;
 pub use wasi::{Limits, Preopen, WasiSpec};
 
@@ -189,10 +191,12 @@ pub struct RunOutcome {
     /// Set when the guest asked for more memory than [`Limits::max_memory_bytes`]
     /// and the growth was refused (the guest saw `memory.grow` fail).
     pub memory_refused: Option<u64>,
-    /// Peak RSS of the process that ran the guest, for runtimes that run it in
-    /// a process of their own; `None` when it ran inside the worker, whose peak
-    /// RSS the harness reads itself.
-    pub peak_rss_bytes: Option<u64>,
+    /// What the process that ran the guest used, as that process read it,
+    /// for runtimes that run the guest in a process of their own; `None` when
+    /// it ran inside the caller's process, which reads its own.
+    pub resident: Option<Resident>,
+    /// The guest's linear memory when the run ended (its exported `memory`).
+    pub linear_memory_bytes: Option<u64>,
 }
 
 /// A WebAssembly runtime, configured: one runtime id.

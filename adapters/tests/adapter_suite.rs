@@ -285,6 +285,13 @@ fn the_memory_cap_refuses_growth_inside_the_guest() {
                 rt.info().id
             );
         }
+        // Three 16 MiB blocks fit under the cap, a fourth does not.
+        let linear = o.linear_memory_bytes;
+        assert!(
+            linear.is_some_and(|b| b > 48 << 20 && b <= 64 << 20),
+            "{}: {linear:?}",
+            rt.info().id
+        );
 
         // Without a cap the same module grows to 1 GiB.
         let o = run(rt.as_ref(), "grow.wasm", &spec(&["grow"])).unwrap();
@@ -292,6 +299,12 @@ fn the_memory_cap_refuses_growth_inside_the_guest() {
             (o.exit_code, o.memory_refused),
             (0, None),
             "{}",
+            rt.info().id
+        );
+        let linear = o.linear_memory_bytes;
+        assert!(
+            linear.is_some_and(|b| b > 1 << 30),
+            "{}: {linear:?}",
             rt.info().id
         );
     }

@@ -172,6 +172,7 @@ fn unmeasured_cell(runtime: &str, workload: &str, status: Status, reason: String
         failed_stage: None,
         phases: Default::default(),
         peak_rss_bytes: None,
+        memory: None,
         output_verified: false,
         region: None,
         processes: Vec::new(),

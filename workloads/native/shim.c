@@ -2,12 +2,16 @@
  * bench_end() the meaning the Wasm runtimes give the `bench` imports, so a
  * twin times the same region as its .wasm. The harness hands the twin a pipe
  * as fd 3; at exit the shim writes one line of CLOCK_MONOTONIC readings to it:
- *     loaded=NS start=NS end=NS exited=NS
+ *     loaded=NS start=NS end=NS exited=NS hwm=BYTES
  * (start/end are 0 when the markers were never called). Run by hand, with no
- * pipe on fd 3, the twin behaves like any program and reports nothing. */
+ * pipe on fd 3, the twin behaves like any program and reports nothing.
+ * It also reports its own peak resident size as hwm=BYTES (VmHWM, which
+ * starts afresh at exec: wait4's ru_maxrss would carry over the size of the
+ * process that forked it), or 0 when /proc cannot tell. */
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,15 +28,30 @@ static uint64_t now(void) {
 void bench_start(void) { started = now(); }
 void bench_end(void) { ended = now(); }
 
+/* VmHWM from /proc/self/status, in bytes; 0 if it cannot be read. */
+static unsigned long long peak_resident(void) {
+    char text[4096];
+    int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    ssize_t n = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (n <= 0) return 0;
+    text[n] = '\0';
+    const char *line = strstr(text, "VmHWM:");
+    unsigned long long kib = 0;
+    if (line == NULL || sscanf(line, "VmHWM: %llu kB", &kib) != 1) return 0;
+    return kib * 1024;
+}
+
 /* A destructor, not atexit(): it also runs on exit(), and needs nothing from
  * libc_nonshared, which rustc's link line leaves out. */
 __attribute__((destructor)) static void report(void) {
     if (report_fd < 0) return;
     uint64_t exited = now();
-    char line[160];
-    int n = snprintf(line, sizeof line, "loaded=%llu start=%llu end=%llu exited=%llu\n",
+    char line[200];
+    int n = snprintf(line, sizeof line, "loaded=%llu start=%llu end=%llu exited=%llu hwm=%llu\n",
                      (unsigned long long)loaded, (unsigned long long)started,
-                     (unsigned long long)ended, (unsigned long long)exited);
+                     (unsigned long long)ended, (unsigned long long)exited, peak_resident());
     if (write(report_fd, line, (size_t)n) != n) _exit(125);
 }
 

@@ -8,8 +8,8 @@ use sha2::{Digest, Sha256};
 
 use crate::child::{self, Input, Options, Output, ReportPipe, Status, Waited};
 use crate::{
-    Capability, Instance, Module, PluginCalls, RunError, RunOutcome, Runtime, RuntimeDescriptor,
-    RuntimeInfo, TimedRegion, WasiSpec,
+    Capability, Instance, Module, PluginCalls, Resident, RunError, RunOutcome, Runtime,
+    RuntimeDescriptor, RuntimeInfo, TimedRegion, WasiSpec,
 };
 
 mod built {
@@ -214,18 +214,27 @@ impl TwinInstance {
             execute,
             region,
             memory_refused: None,
-            peak_rss_bytes: Some(ended.usage.max_rss_bytes),
+            // The twin's own VmHWM: it has no compile or instantiate phase,
+            // and it ran nothing before the program.
+            resident: Some(Resident {
+                execute_peak: report.hwm,
+                peak: report.hwm,
+                ..Resident::default()
+            }),
+            linear_memory_bytes: None,
         })
     }
 }
 
-/// The shim's line: `loaded=NS start=NS end=NS exited=NS` (CLOCK_MONOTONIC).
+/// The shim's line: `loaded=NS start=NS end=NS exited=NS` (CLOCK_MONOTONIC)
+/// `hwm=BYTES` (0: the twin could not read it).
 #[derive(Debug, PartialEq)]
 struct Report {
     loaded: u64,
     start: u64,
     end: u64,
     exited: u64,
+    hwm: Option<u64>,
 }
 
 impl Report {
@@ -241,8 +250,9 @@ impl Report {
             start: *fields.get("start")?,
             end: *fields.get("end")?,
             exited: *fields.get("exited")?,
+            hwm: Some(*fields.get("hwm")?).filter(|&bytes| bytes > 0),
         };
-        (fields.len() == 4).then_some(report)
+        (fields.len() == 5).then_some(report)
     }
 
     /// The markers' region when both were reached in order, else the whole
@@ -272,18 +282,20 @@ mod tests {
 
     #[test]
     fn the_shim_report_is_parsed_and_its_region_chosen() {
-        let marked = Report::parse(b"loaded=100 start=150 end=400 exited=500\n").unwrap();
+        let marked = Report::parse(b"loaded=100 start=150 end=400 exited=500 hwm=4096\n").unwrap();
         assert_eq!(
             marked.region(),
             (TimedRegion::Markers, Duration::from_nanos(250))
         );
-        let unmarked = Report::parse(b"loaded=100 start=0 end=0 exited=500\n").unwrap();
+        assert_eq!(marked.hwm, Some(4096));
+        let unmarked = Report::parse(b"loaded=100 start=0 end=0 exited=500 hwm=0\n").unwrap();
+        assert_eq!(unmarked.hwm, None, "0: unknown");
         assert_eq!(
             unmarked.region(),
             (TimedRegion::WholeStart, Duration::from_nanos(400))
         );
         // A twin that called start but never end is timed whole.
-        let unfinished = Report::parse(b"loaded=100 start=150 end=0 exited=500").unwrap();
+        let unfinished = Report::parse(b"loaded=100 start=150 end=0 exited=500 hwm=1").unwrap();
         assert_eq!(unfinished.region().0, TimedRegion::WholeStart);
     }
 
@@ -293,7 +305,8 @@ mod tests {
             &b""[..],
             b"loaded=1 start=2 end=3",
             b"loaded=1 start=2 end=3 exited=x",
-            b"loaded=1 start=2 end=3 exited=4 extra=5",
+            b"loaded=1 start=2 end=3 exited=4",
+            b"loaded=1 start=2 end=3 exited=4 hwm=5 extra=6",
             b"garbage",
         ] {
             assert_eq!(Report::parse(line), None, "{line:?}");

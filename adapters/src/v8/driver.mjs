@@ -29,6 +29,10 @@ const EXIT = Symbol('proc_exit');
 let wire, module, marked, wasi, instance, dir;
 let exitCode = 0;
 let marks = {};
+// This node's own resident bytes (adapters/src/resident.rs says why not
+// resourceUsage().maxRSS): after the load, after instantiate, and the
+// highest seen before the peak was reset for the run.
+const resident = { compiled: 0, instantiated: 0, peak: 0 };
 
 const ops = {
   compile({ path }) {
@@ -100,19 +104,22 @@ const ops = {
       },
       arena: { echo },
     });
-    return `instantiate=${since(t)}`;
+    const ns = since(t);
+    resident.instantiated = status().rss;
+    return `instantiate=${ns}`;
   },
 
   run() {
     marks = {};
+    resetPeak();
     const t = now();
     exited(() => wasi.start(instance));
     const whole = since(t);
     // A marked module that exited before bench.end is timed whole.
     if (marked && marks.start !== undefined && marks.end >= marks.start) {
-      return `exit=${exitCode} markers=1 execute=${Number(marks.end - marks.start)}`;
+      return `exit=${exitCode} markers=1 execute=${Number(marks.end - marks.start)} ${memory()}`;
     }
-    return `exit=${exitCode} markers=0 execute=${whole}`;
+    return `exit=${exitCode} markers=0 execute=${whole} ${memory()}`;
   },
 
   plugin({ calls }) {
@@ -125,6 +132,7 @@ const ops = {
       throw new Failure('trap', `\`_initialize\` exited with code ${exitCode}`);
     }
     let elapsed;
+    resetPeak();
     exited(() => {
       const t = now();
       for (let i = 0; i < calls; i++) {
@@ -140,15 +148,37 @@ const ops = {
     if (elapsed === undefined) {
       throw new Failure('trap', `the plugin exited with code ${exitCode} during the calls`);
     }
-    return `exit=${exitCode} execute=${elapsed}`;
+    return `exit=${exitCode} execute=${elapsed} ${memory()}`;
   },
 };
 
 const DEFAULT_KIND = { instantiate: 'instantiate', run: 'trap', plugin: 'trap' };
 
 function loaded(ns) {
+  resident.compiled = status().rss;
   marked = WebAssembly.Module.imports(module).some((i) => i.module === 'bench');
   return `compile=${ns}`;
+}
+
+/** This process's VmRSS and VmHWM, in bytes. */
+function status() {
+  const text = fs.readFileSync('/proc/self/status', 'latin1');
+  const kib = (name) => 1024 * Number(new RegExp(`^${name}:\\s*(\\d+) kB`, 'm').exec(text)[1]);
+  return { rss: kib('VmRSS'), hwm: kib('VmHWM') };
+}
+
+/** Keeps the peak so far, then lowers VmHWM to VmRSS for the run's own peak. */
+function resetPeak() {
+  resident.peak = Math.max(resident.peak, status().hwm);
+  fs.writeFileSync('/proc/self/clear_refs', '5');
+}
+
+/** The reply's memory fields, read when the run is over. */
+function memory() {
+  const { hwm } = status();
+  const linear = instance.exports.memory?.buffer?.byteLength ?? -1;
+  return `rss_compiled=${resident.compiled} rss_instantiated=${resident.instantiated} ` +
+    `execute_peak=${hwm} peak=${Math.max(resident.peak, hwm)} linear_memory=${linear}`;
 }
 
 /** Runs `body`; whether the guest called proc_exit (its code is in exitCode). */

@@ -7,8 +7,8 @@ use tempfile::TempDir;
 
 use super::node::{self, Launcher, Node, Reply, json, json_path, other};
 use crate::{
-    Capability, Instance, Module, PluginCalls, RunError, RunOutcome, Runtime, RuntimeDescriptor,
-    RuntimeInfo, TimedRegion, WasiSpec,
+    Capability, Instance, Module, PluginCalls, Resident, RunError, RunOutcome, Runtime,
+    RuntimeDescriptor, RuntimeInfo, TimedRegion, WasiSpec,
 };
 
 const WASM_PAGE: u64 = 64 << 10;
@@ -176,7 +176,7 @@ impl Module for V8Module {
         std::fs::write(dir.path().join("stdin"), &wasi.stdin)
             .map_err(|e| other("cannot write the guest's stdin", e))?;
         let request = instantiate_request(wasi, dir.path())?;
-        // An instance owns its node, so the budget's SIGKILL and the peak RSS
+        // An instance owns its node, so the budget's SIGKILL and the memory
         // are its own; later instances load the module again (not timed).
         let spare = self.spare.borrow_mut().take();
         let mut node = match spare {
@@ -222,7 +222,7 @@ fn instantiate_request(wasi: &WasiSpec, dir: &Path) -> Result<String, RunError> 
 }
 
 struct V8Instance {
-    /// Until the run: node exits after it, to be reaped for its peak RSS.
+    /// Until the run: node exits after it.
     node: Option<Node>,
     /// The guest's stdin, stdout, stderr and plugin input.
     dir: TempDir,
@@ -232,25 +232,22 @@ struct V8Instance {
 
 impl V8Instance {
     /// Sends the request that runs the guest, under the time budget, and
-    /// reaps node: the reply and node's peak RSS.
-    fn execute(&mut self, request: &str) -> Result<(Reply, u64), RunError> {
+    /// reaps node.
+    fn execute(&mut self, request: &str) -> Result<Reply, RunError> {
         let mut node = self.node.take().ok_or_else(|| {
             RunError::Other("this instance has run already; its node has exited".into())
         })?;
         let reply = node.request(request, self.budget)?;
-        Ok((reply, node.finish()?))
+        node.finish()?;
+        Ok(reply)
     }
 
-    fn outcome(
-        &self,
-        reply: &Reply,
-        region: TimedRegion,
-        peak_rss: u64,
-    ) -> Result<RunOutcome, RunError> {
+    fn outcome(&self, reply: &Reply, region: TimedRegion) -> Result<RunOutcome, RunError> {
         let read = |name: &str| {
             std::fs::read(self.dir.path().join(name))
                 .map_err(|e| other(&format!("cannot read the guest's {name}"), e))
         };
+        let bytes = |key: &str| reply.get(key).map(|v| u64::try_from(v).ok());
         let exit = reply.get("exit")?;
         Ok(RunOutcome {
             exit_code: i32::try_from(exit)
@@ -260,28 +257,34 @@ impl V8Instance {
             execute: reply.nanos("execute")?,
             region,
             memory_refused: None,
-            peak_rss_bytes: Some(peak_rss),
+            resident: Some(Resident {
+                after_compile: bytes("rss_compiled")?,
+                after_instantiate: bytes("rss_instantiated")?,
+                execute_peak: bytes("execute_peak")?,
+                peak: bytes("peak")?,
+            }),
+            // -1: the module exports no memory.
+            linear_memory_bytes: bytes("linear_memory")?,
         })
     }
 }
 
 impl Instance for V8Instance {
     fn run(&mut self) -> Result<RunOutcome, RunError> {
-        let (reply, peak_rss) = self.execute(r#"{"op":"run"}"#)?;
+        let reply = self.execute(r#"{"op":"run"}"#)?;
         let region = if reply.get("markers")? == 1 {
             TimedRegion::Markers
         } else {
             TimedRegion::WholeStart
         };
-        self.outcome(&reply, region, peak_rss)
+        self.outcome(&reply, region)
     }
 
     fn call_plugin(&mut self, plugin: &PluginCalls) -> Result<RunOutcome, RunError> {
         std::fs::write(self.dir.path().join("input"), &plugin.input)
             .map_err(|e| other("cannot write the plugin's input", e))?;
-        let (reply, peak_rss) =
-            self.execute(&format!(r#"{{"op":"plugin","calls":{}}}"#, plugin.calls))?;
-        self.outcome(&reply, TimedRegion::PluginCalls, peak_rss)
+        let reply = self.execute(&format!(r#"{{"op":"plugin","calls":{}}}"#, plugin.calls))?;
+        self.outcome(&reply, TimedRegion::PluginCalls)
     }
 
     fn instantiate_time(&self) -> Option<Duration> {

@@ -125,10 +125,10 @@ impl Node {
         Reply::parse(&String::from_utf8_lossy(&line))
     }
 
-    /// Lets node exit and reaps it: its peak RSS in bytes.
-    pub(super) fn finish(mut self) -> Result<u64, RunError> {
+    /// Lets node exit and reaps it.
+    pub(super) fn finish(mut self) -> Result<(), RunError> {
         self.child.close_stdin();
-        self.reap().map(|ended| ended.usage.max_rss_bytes)
+        self.reap().map(drop)
     }
 
     fn reap(&mut self) -> Result<Ended, RunError> {

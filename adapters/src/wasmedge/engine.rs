@@ -455,6 +455,10 @@ impl WasmEdgeInstance {
         execute: Duration,
         output: Output,
     ) -> RunOutcome {
+        let linear_memory_bytes = self.live.as_ref().and_then(|live| {
+            let memory = live.instance.get_memory_ref("memory").ok()?;
+            Some(u64::from(memory.size()) * PAGE)
+        });
         RunOutcome {
             exit_code,
             memory_refused: self.memory_refused(&output),
@@ -462,7 +466,8 @@ impl WasmEdgeInstance {
             stderr: output.stderr,
             execute,
             region,
-            peak_rss_bytes: None,
+            resident: None,
+            linear_memory_bytes,
         }
     }
 }

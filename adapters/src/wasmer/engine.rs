@@ -404,6 +404,10 @@ impl Guest for WasmerInstance {
             .map_err(user)
     }
 
+    fn memory_size(&self, memory: &Memory) -> u64 {
+        memory.view(&self.store).data_size()
+    }
+
     fn read(&self, memory: &Memory, at: usize, into: &mut [u8]) -> Result<(), RuntimeError> {
         memory.view(&self.store).read(at as u64, into).map_err(user)
     }

@@ -292,6 +292,10 @@ impl Guest for WasmiInstance {
         Ok(memory.write(&mut self.store, at, bytes)?)
     }
 
+    fn memory_size(&self, memory: &Memory) -> u64 {
+        memory.data(&self.store).len() as u64
+    }
+
     fn read(&self, memory: &Memory, at: usize, into: &mut [u8]) -> Result<(), wasmi::Error> {
         Ok(memory.read(&self.store, at, into)?)
     }

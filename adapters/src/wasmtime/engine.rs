@@ -259,6 +259,10 @@ impl Guest for WasmtimeInstance {
         Ok(memory.write(&mut self.store, at, bytes)?)
     }
 
+    fn memory_size(&self, memory: &Memory) -> u64 {
+        memory.data_size(&self.store) as u64
+    }
+
     fn read(&self, memory: &Memory, at: usize, into: &mut [u8]) -> wasmtime::Result<()> {
         Ok(memory.read(&self.store, at, into)?)
     }

@@ -25,12 +25,13 @@ pub fn results(cells: &[(&str, &str, Vec<Vec<u64>>)]) -> Value {
                     "index": i, "sequence": i, "samples": p.len(), "warmups": 0,
                     "spawn_ns": null, "exit": {"kind": "code", "code": 0},
                     "usage": {"user_ns": 0, "sys_ns": 0, "max_rss_bytes": 50_000_000u64,
-                              "minor_faults": 0, "major_faults": 0}})).collect::<Vec<_>>(),
+                              "minor_faults": 0, "major_faults": 0},
+                    "peak_rss_bytes": 50_000_000u64})).collect::<Vec<_>>(),
             })
         })
         .collect();
     json!({
-        "schema_version": 1, "tool_version": "0.1.0",
+        "schema_version": 2, "tool_version": "0.1.0",
         "started_at": "2026-12-01T00:00:00Z", "finished_at": "2026-12-01T00:01:00Z",
         "interrupted": false, "command": ["wasm-arena", "run"],
         "settings": {"processes": 3, "iterations": 5, "warmup": 1, "timeout_s": 60.0,

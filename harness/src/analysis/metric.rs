@@ -17,7 +17,7 @@ pub enum Metric {
     Compile,
     Instantiate,
     Execute,
-    /// Peak resident memory of each worker process.
+    /// Peak resident memory of each process that ran the guest.
     Memory,
 }
 
@@ -60,8 +60,9 @@ impl Metric {
     ///
     /// A phase's samples are `phases.<phase>.samples_ns`, in process order,
     /// each process contributing `processes[].samples` of them. Memory is one
-    /// sample per process: its `usage.max_rss_bytes`, the peak the kernel
-    /// reports for the worker.
+    /// sample per process: its `peak_rss_bytes`, read by the process that ran
+    /// the guest (schema 1 files have none: `wait4`'s figure there carries the
+    /// harness's size, so it is not compared).
     pub fn samples(self, cell: &Cell) -> Option<Samples> {
         let samples = match self.phase() {
             Some(phase) => {
@@ -71,14 +72,17 @@ impl Metric {
                     per_process: cell.processes.iter().map(|p| p.samples as usize).collect(),
                 }
             }
-            None => Samples {
-                values: cell
+            None => {
+                let values: Vec<f64> = cell
                     .processes
                     .iter()
-                    .map(|p| p.usage.max_rss_bytes as f64)
-                    .collect(),
-                per_process: vec![1; cell.processes.len()],
-            },
+                    .filter_map(|p| p.peak_rss_bytes.map(|b| b as f64))
+                    .collect();
+                Samples {
+                    per_process: vec![1; values.len()],
+                    values,
+                }
+            }
         };
         (!samples.values.is_empty()).then_some(samples)
     }

@@ -4,7 +4,7 @@
 use super::{Block, Cell, Chart, Column, Kind, Report, Row, Section, Table, Text, common};
 use crate::export::{format_bytes, format_median_ci, format_ns};
 use crate::phase::Phase;
-use crate::results::{NATIVE, PhaseResult, Results, Status, WorkloadRecord};
+use crate::results::{MemoryFigure, NATIVE, PhaseResult, Results, Status, WorkloadRecord};
 use crate::stats::{NOISY_CV, is_noisy};
 use wasm_arena_adapters::TimedRegion;
 
@@ -38,8 +38,9 @@ pub fn build(r: &Results) -> Report {
             },
         ))],
     ));
+    sections.push(memory(r));
     sections.push(Section::new(
-        "Memory and processes",
+        "Processes",
         vec![Block::Table(process_table(r))],
     ));
     sections.extend(failures(r));
@@ -264,13 +265,56 @@ fn phase_table(r: &Results, phase: Phase) -> Table {
     table
 }
 
-/// Memory, CPU time and worker start-up per cell.
+/// Resident memory by phase and linear memory per cell, read by the process
+/// that ran the guest; older results files only have `wait4`'s figure.
+fn memory(r: &Results) -> Section {
+    let title = "Memory (medians over the measured iterations)";
+    if r.schema_version < 2 {
+        let note = "This results file predates memory read by the process that ran the guest \
+                    (schema 1): its peak RSS is wait4's, which includes the size of the process \
+                    that started the worker, so it is not shown. Re-run to measure memory.";
+        return Section::new(title, vec![Block::Notice(Text::from(note))]);
+    }
+    let mut table = Table::new(vec![
+        Column::left("workload"),
+        Column::left("runtime"),
+        Column::left("status"),
+        Column::right("after compile"),
+        Column::right("after instantiate"),
+        Column::right("execute peak"),
+        Column::right("linear memory"),
+        Column::right("process peak"),
+        Column::right("n"),
+    ]);
+    for c in &r.cells {
+        let figure = |f: Option<&MemoryFigure>| {
+            Cell::figure(f.map_or("—".into(), |f| format_bytes(f.median_bytes as u64)))
+        };
+        let m = c.memory.as_ref();
+        let n = m
+            .and_then(|m| m.execute_peak.as_ref().or(m.linear_memory.as_ref()))
+            .map_or(0, |f| f.samples_bytes.len());
+        table.rows.push(Row::new(vec![
+            Cell::code(&c.workload),
+            Cell::code(&c.runtime),
+            Cell::new(c.status.to_string(), Kind::Status(c.status)),
+            figure(m.and_then(|m| m.after_compile.as_ref())),
+            figure(m.and_then(|m| m.after_instantiate.as_ref())),
+            figure(m.and_then(|m| m.execute_peak.as_ref())),
+            figure(m.and_then(|m| m.linear_memory.as_ref())),
+            Cell::figure(c.peak_rss_bytes.map_or("—".into(), format_bytes)),
+            Cell::figure(n.to_string()),
+        ]));
+    }
+    Section::new(title, vec![Block::Table(table)])
+}
+
+/// CPU time and worker start-up per cell.
 fn process_table(r: &Results) -> Table {
     let mut table = Table::new(vec![
         Column::left("workload"),
         Column::left("runtime"),
         Column::left("status"),
-        Column::right("peak RSS"),
         Column::right("user CPU"),
         Column::right("sys CPU"),
         Column::right("worker start-up"),
@@ -300,7 +344,6 @@ fn process_table(r: &Results) -> Table {
             Cell::code(&c.workload),
             Cell::code(&c.runtime),
             Cell::new(c.status.to_string(), Kind::Status(c.status)),
-            Cell::figure(c.peak_rss_bytes.map_or("—".into(), format_bytes)),
             Cell::figure(format_ns(user as f64 / n)),
             Cell::figure(format_ns(sys as f64 / n)),
             Cell::figure(spawn),
@@ -373,9 +416,12 @@ single sample has no interval, stddev or CV: those show —.",
         "A cell that failed, trapped, timed out, crashed or printed a wrong answer shows its status
 instead of a time; its reason is under *Failures*. Outputs are checked on every iteration."
             .to_string(),
-        "**Peak RSS** is the largest resident set of the cell's worker processes (compiler included);
-CPU times are per process; **worker start-up** (spawning the process until it has read its
-job) is outside every phase."
+        "**Memory** is read by the process that ran the guest, from its own `/proc/self/status`
+(the worker for in-process runtimes, the twin or node for out-of-process ones): resident size
+after compile and after instantiate, the peak while the guest ran (the high-water mark is reset
+before execute), the guest's linear memory at the end, and the process's peak over its life
+(warm-ups, runtime and compiler included). CPU times are per process; **worker start-up**
+(spawning the process until it has read its job) is outside every phase."
             .to_string(),
         "Raw samples are in `samples.csv` and `results.json`; `wasm-arena report DIR` re-renders this file."
             .to_string(),

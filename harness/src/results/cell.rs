@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use wasm_arena_adapters::RunError;
 
-use super::model::{Cell, PhaseResult, ProcessRecord, Status};
+use super::model::{Cell, MemoryFigure, MemoryResult, PhaseResult, ProcessRecord, Status};
 use crate::phase::{Phase, Stage};
 use crate::stats;
 use crate::worker::protocol::{Event, Failure, Sample};
@@ -45,6 +45,14 @@ pub fn cell_from_runs(runtime: &str, workload: &str, runs: &[ProcessRun], seed: 
             .iter()
             .filter(|e| matches!(e, Event::Sample(s) if s.warmup))
             .count();
+        let peak_rss_bytes = run
+            .events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Sample(s) => s.resident.peak,
+                _ => None,
+            })
+            .max();
         processes.push(ProcessRecord {
             index: *index,
             sequence: *sequence,
@@ -53,6 +61,7 @@ pub fn cell_from_runs(runtime: &str, workload: &str, runs: &[ProcessRun], seed: 
             spawn_ns: run.spawn_ns,
             exit: run.exit.clone(),
             usage: run.usage,
+            peak_rss_bytes,
         });
         samples.extend(measured);
         if problem.is_none() {
@@ -80,15 +89,33 @@ pub fn cell_from_runs(runtime: &str, workload: &str, runs: &[ProcessRun], seed: 
         failed_stage,
         output_verified: status == Status::Ok && !samples.is_empty(),
         region: samples.first().map(|s| s.region),
-        // The guest's own process when it had one, else the workers'.
-        peak_rss_bytes: samples
-            .iter()
-            .filter_map(|s| s.peak_rss_bytes)
-            .max()
-            .or_else(|| runs.iter().map(|p| p.run.usage.max_rss_bytes).max()),
+        peak_rss_bytes: processes.iter().filter_map(|p| p.peak_rss_bytes).max(),
+        memory: memory(&samples),
         phases,
         processes,
     }
+}
+
+/// The measured iterations' memory figures; `None` when none has any.
+fn memory(samples: &[Sample]) -> Option<MemoryResult> {
+    let figure = |read: fn(&Sample) -> Option<u64>| {
+        MemoryFigure::new(samples.iter().filter_map(read).collect())
+    };
+    let memory = MemoryResult {
+        after_compile: figure(|s| s.resident.after_compile),
+        after_instantiate: figure(|s| s.resident.after_instantiate),
+        execute_peak: figure(|s| s.resident.execute_peak),
+        linear_memory: figure(|s| s.linear_memory_bytes),
+    };
+    let any = [
+        &memory.after_compile,
+        &memory.after_instantiate,
+        &memory.execute_peak,
+        &memory.linear_memory,
+    ]
+    .iter()
+    .any(|f| f.is_some());
+    any.then_some(memory)
 }
 
 /// What went wrong in one worker process, if anything.
@@ -149,9 +176,11 @@ fn diagnose(run: &WorkerRun) -> Option<(Status, String, Option<Stage>)> {
 mod tests {
     use super::*;
     use crate::worker::Usage;
-    use wasm_arena_adapters::TimedRegion;
+    use wasm_arena_adapters::{Resident, TimedRegion};
 
-    fn sample(iteration: u32, warmup: bool, ns: u64) -> Event {
+    /// A worker's iteration: phase times from `ns`, resident sizes from `ns`
+    /// too, and the process peak `peak`.
+    fn sample(iteration: u32, warmup: bool, ns: u64, peak: u64) -> Event {
         Event::Sample(Sample {
             iteration,
             warmup,
@@ -159,7 +188,13 @@ mod tests {
             instantiate_ns: Some(ns * 2),
             execute_ns: ns * 3,
             region: TimedRegion::Markers,
-            peak_rss_bytes: None,
+            resident: Resident {
+                after_compile: Some(ns),
+                after_instantiate: Some(ns + 1),
+                execute_peak: Some(ns + 2),
+                peak: Some(peak),
+            },
+            linear_memory_bytes: Some(65536),
         })
     }
 
@@ -190,23 +225,23 @@ mod tests {
                 0,
                 vec![
                     Event::Ready,
-                    sample(0, true, 1000),
-                    sample(1, false, 10),
+                    sample(0, true, 1000, 5),
+                    sample(1, false, 10, 4),
                     Event::Done,
                 ],
                 ok.clone(),
-                5,
+                500,
             ),
             process(
                 1,
                 vec![
                     Event::Ready,
-                    sample(0, true, 1000),
-                    sample(1, false, 20),
+                    sample(0, true, 1000, 9),
+                    sample(1, false, 20, 9),
                     Event::Done,
                 ],
                 ok,
-                9,
+                900,
             ),
         ];
         let cell = cell_from_runs("rt", "wl", &runs, 1);
@@ -215,8 +250,16 @@ mod tests {
         assert_eq!(cell.phases[&Phase::Compile].samples_ns, [10, 20]);
         assert_eq!(cell.phases[&Phase::Execute].samples_ns, [30, 60]);
         assert_eq!(cell.phases[&Phase::Execute].median_ns, 45.0);
+        // The processes' own peaks (warm-ups included), never wait4's.
         assert_eq!(cell.peak_rss_bytes, Some(9));
+        assert_eq!(cell.processes[0].peak_rss_bytes, Some(5));
         assert_eq!(cell.processes[1].warmups, 1);
+        // Phase figures over the measured iterations only.
+        let memory = cell.memory.unwrap();
+        assert_eq!(memory.after_compile.unwrap().samples_bytes, [10, 20]);
+        let peak = memory.execute_peak.unwrap();
+        assert_eq!((peak.median_bytes, peak.max_bytes), (17.0, 22));
+        assert_eq!(memory.linear_memory.unwrap().max_bytes, 65536);
     }
 
     #[test]
@@ -229,7 +272,12 @@ mod tests {
                 instantiate_ns: None,
                 execute_ns: 7,
                 region: TimedRegion::Markers,
-                peak_rss_bytes: Some(rss),
+                resident: Resident {
+                    execute_peak: Some(rss),
+                    peak: Some(rss),
+                    ..Resident::default()
+                },
+                linear_memory_bytes: None,
             })
         };
         let events = vec![Event::Ready, native(0, 3), native(1, 4), Event::Done];
@@ -246,6 +294,8 @@ mod tests {
             Some(4),
             "the guest's RSS, not the worker's"
         );
+        let memory = cell.memory.unwrap();
+        assert!(memory.after_compile.is_none() && memory.linear_memory.is_none());
     }
 
     #[test]

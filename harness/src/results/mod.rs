@@ -8,7 +8,7 @@ mod store;
 pub use cell::{ProcessRun, cell_from_runs};
 pub use derived::NATIVE;
 pub use model::{
-    Cell, MergedShard, PhaseResult, ProcessRecord, Results, SCHEMA_VERSION, Settings, Status,
-    WorkloadRecord,
+    Cell, MemoryFigure, MemoryResult, MergedShard, PhaseResult, ProcessRecord, Results,
+    SCHEMA_VERSION, Settings, Status, WorkloadRecord,
 };
 pub use store::load;

@@ -13,7 +13,10 @@ use crate::shard::Shard;
 use crate::stats::Summary;
 use crate::worker::{Exit, Usage};
 
-pub const SCHEMA_VERSION: u32 = 1;
+/// 2: memory read by the process that ran the guest (`Cell::memory`,
+/// `ProcessRecord::peak_rss_bytes`); in version 1 files `peak_rss_bytes` is
+/// `wait4`'s, which includes the size of the process that forked the worker.
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Results {
@@ -133,8 +136,13 @@ pub struct Cell {
     /// Where it went wrong.
     pub failed_stage: Option<Stage>,
     pub phases: BTreeMap<Phase, PhaseResult>,
-    /// Largest peak RSS over the cell's worker processes.
+    /// The highest resident size of a process that ran the cell's guest
+    /// (the worker, or the guest's own process), warm-ups included.
     pub peak_rss_bytes: Option<u64>,
+    /// Resident memory by phase and the guest's linear memory, over the
+    /// measured iterations (absent in schema 1 files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<MemoryResult>,
     /// Every measured iteration's output matched the workload's oracle.
     pub output_verified: bool,
     /// What the execute phase covers.
@@ -176,6 +184,40 @@ impl PhaseResult {
     }
 }
 
+/// What the cell's guest used, per measured iteration, in bytes; a figure is
+/// absent where the runtime has no such phase in the harness's view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemoryResult {
+    /// Resident size of the process after compiling (or loading) the module.
+    pub after_compile: Option<MemoryFigure>,
+    /// ... after instantiating it.
+    pub after_instantiate: Option<MemoryFigure>,
+    /// The highest resident size while the guest ran.
+    pub execute_peak: Option<MemoryFigure>,
+    /// The guest's linear memory when its run ended.
+    pub linear_memory: Option<MemoryFigure>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemoryFigure {
+    /// One per measured iteration, in process order.
+    pub samples_bytes: Vec<u64>,
+    pub median_bytes: f64,
+    pub max_bytes: u64,
+}
+
+impl MemoryFigure {
+    pub fn new(samples_bytes: Vec<u64>) -> Option<Self> {
+        let max_bytes = *samples_bytes.iter().max()?;
+        let values: Vec<f64> = samples_bytes.iter().map(|&b| b as f64).collect();
+        Some(MemoryFigure {
+            median_bytes: crate::stats::median(&values),
+            max_bytes,
+            samples_bytes,
+        })
+    }
+}
+
 /// One worker process of a cell.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ProcessRecord {
@@ -188,7 +230,13 @@ pub struct ProcessRecord {
     /// Process start-up until the worker was ready: outside every phase.
     pub spawn_ns: Option<u64>,
     pub exit: Exit,
+    /// As the kernel reports it at exit; its `max_rss_bytes` includes the
+    /// size of the process that forked the worker, so it is no memory figure.
     pub usage: Usage,
+    /// The highest resident size the process that ran the guest read of
+    /// itself (schema 2).
+    #[serde(default)]
+    pub peak_rss_bytes: Option<u64>,
 }
 
 impl Results {

@@ -21,9 +21,10 @@ pub fn load(dir: &Path) -> Result<Results> {
         )
     })?;
     match value.get("schema_version").and_then(|v| v.as_u64()) {
-        Some(v) if v == u64::from(SCHEMA_VERSION) => {}
+        // Version 1 lacks only fields that version 2 added as optional.
+        Some(v) if (1..=u64::from(SCHEMA_VERSION)).contains(&v) => {}
         Some(v) => bail!(
-            "{} has schema version {v}; this wasm-arena reads version {SCHEMA_VERSION}",
+            "{} has schema version {v}; this wasm-arena reads versions 1 to {SCHEMA_VERSION}",
             path.display()
         ),
         None => bail!(

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
-use wasm_arena_adapters::{RunError, TimedRegion, WasiSpec};
+use wasm_arena_adapters::{Resident, RunError, TimedRegion, WasiSpec};
 
 use crate::catalog::PluginSpec;
 use crate::phase::{Phase, Stage};
@@ -55,8 +55,11 @@ pub struct Sample {
     pub instantiate_ns: Option<u64>,
     pub execute_ns: u64,
     pub region: TimedRegion,
-    /// Peak RSS of the guest's own process, for out-of-process runtimes.
-    pub peak_rss_bytes: Option<u64>,
+    /// The resident memory of the process that ran the guest: the worker's,
+    /// or for an out-of-process runtime that process's own.
+    pub resident: Resident,
+    /// The guest's linear memory when the run ended.
+    pub linear_memory_bytes: Option<u64>,
 }
 
 impl Sample {

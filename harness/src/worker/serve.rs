@@ -1,12 +1,12 @@
 //! The worker side: runs one [`Task`] in this process and reports [`Event`]s.
 //! Everything here runs in a child of the harness, so a crash or a hang
-//! costs one cell, and the peak RSS the parent reads is this job's own.
+//! costs one cell, and the memory it reads of itself is this job's own.
 
 use std::io::{BufRead, Write};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use wasm_arena_adapters::{PluginCalls, RunError};
+use wasm_arena_adapters::{PluginCalls, Resident, RunError, resident};
 
 use super::protocol::{Event, Failure, Job, Observation, Sample, Task};
 use crate::catalog;
@@ -93,6 +93,7 @@ fn measure(job: &Job, emit: &mut impl FnMut(&Event) -> Result<()>) -> Result<Out
         },
         None => None,
     };
+    let mut meter = Meter::default();
     for iteration in 0..job.warmup + job.iterations {
         // A fresh, empty /output for every iteration, made outside the timed phases.
         let output_dir = match job.output.then(tempfile::tempdir).transpose() {
@@ -113,15 +114,19 @@ fn measure(job: &Job, emit: &mut impl FnMut(&Event) -> Result<()>) -> Result<Out
             Err(e) => return Ok(Err(runtime_failure(Stage::Compile)(e))),
         };
         let t1 = Instant::now();
+        let after_compile = meter.rss();
         let mut instance = match module.instantiate(&wasi) {
             Ok(i) => i,
             Err(e) => return Ok(Err(runtime_failure(Stage::Instantiate)(e))),
         };
         let t2 = Instant::now();
+        let after_instantiate = meter.rss();
+        let peak_reset = meter.reset_peak();
         let outcome = match &plugin {
             Some(calls) => instance.call_plugin(calls),
             None => instance.run(),
         };
+        let execute_peak = meter.peak_since_reset().filter(|_| peak_reset);
         let outcome = match outcome {
             Ok(o) => o,
             Err(e) => return Ok(Err(runtime_failure(Stage::Execute)(e))),
@@ -150,10 +155,50 @@ fn measure(job: &Job, emit: &mut impl FnMut(&Event) -> Result<()>) -> Result<Out
                 .then(|| nanos(instance.instantiate_time().unwrap_or(t2 - t1))),
             execute_ns: nanos(outcome.execute),
             region: outcome.region,
-            peak_rss_bytes: outcome.peak_rss_bytes,
+            // An out-of-process guest's own figures, else this worker's.
+            resident: outcome.resident.unwrap_or(Resident {
+                after_compile,
+                after_instantiate,
+                execute_peak,
+                peak: meter.peak(),
+            }),
+            linear_memory_bytes: outcome.linear_memory_bytes,
         }))?;
     }
     Ok(Ok(()))
+}
+
+/// This worker's resident memory around the phases (see
+/// [`wasm_arena_adapters::resident`] for why it is read from inside).
+#[derive(Default)]
+struct Meter {
+    /// The highest `VmHWM` read before a reset.
+    peak: Option<u64>,
+}
+
+impl Meter {
+    fn rss(&self) -> Option<u64> {
+        resident::status().map(|s| s.rss)
+    }
+
+    /// Keeps the peak so far and lowers `VmHWM`, so the next reading is the
+    /// peak of what runs in between; false if the kernel refused.
+    fn reset_peak(&mut self) -> bool {
+        self.peak_since_reset();
+        resident::reset_peak()
+    }
+
+    fn peak_since_reset(&mut self) -> Option<u64> {
+        let hwm = resident::status()?.hwm;
+        self.peak = self.peak.max(Some(hwm));
+        Some(hwm)
+    }
+
+    /// The highest resident size of this process since it started.
+    fn peak(&mut self) -> Option<u64> {
+        self.peak_since_reset();
+        self.peak
+    }
 }
 
 fn nanos(d: std::time::Duration) -> u64 {
