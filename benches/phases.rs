@@ -22,6 +22,7 @@ use wasm_arena_adapters::{Limits, PluginCalls, Runtime, RuntimeDescriptor, WasiS
 use wasm_arena_harness::catalog::{self, Catalog, Size, Workload};
 use wasm_arena_harness::plan::{JobSpec, Plan};
 use wasm_arena_harness::results::{self, ProcessRun, Settings, Status};
+use wasm_arena_harness::scenario::{Scenario, ScenarioSettings};
 use wasm_arena_harness::worker;
 use wasm_arena_harness::worker::protocol::{Observation, Task};
 
@@ -92,6 +93,8 @@ fn cases() -> Vec<Case> {
             max_memory_bytes: Settings::DEFAULT_MAX_MEMORY_MIB << 20,
         },
         shard: None,
+        scenarios: vec![Scenario::Run],
+        scenario_settings: ScenarioSettings::default(),
     };
     let mut cases = Vec::new();
     for (r, descriptor) in plan.runtimes.iter().enumerate() {

@@ -309,3 +309,28 @@ fn conformance_refuses_an_out_dir_that_cannot_be_created_before_testing() {
         &out,
     );
 }
+
+#[test]
+fn density_levels_that_do_not_ascend_are_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out").display().to_string();
+    let output = wasm_arena(&[
+        "run",
+        "--scenario",
+        "density",
+        "--density-levels",
+        "10,1",
+        "--out",
+        &out,
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains("--density-levels must ascend"));
+    let output = wasm_arena(&["run", "--scenario", "cold", "--out", &out]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        text(&output).contains("unknown scenario `cold`"),
+        "{}",
+        text(&output)
+    );
+    assert!(!dir.path().join("out").exists(), "nothing written");
+}

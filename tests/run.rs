@@ -326,3 +326,116 @@ fn categories_select_workloads_and_unknown_ones_exit_2() {
         text(&output)
     );
 }
+
+/// `--scenario warm,density` on both Wasmtime allocators, the native twins
+/// and a module without `_start`: figures for the in-process runtimes, the
+/// pool's limit as a finding, reasons for the rest, no iteration cells.
+#[test]
+fn warm_and_density_scenarios_measure_in_process_hosts_and_say_why_not() {
+    const HOSTS: [&str; 2] = ["wasmtime-cranelift", "wasmtime-cranelift-pooling"];
+    let dir = tempfile::tempdir().unwrap();
+    let no_start = format!("{}/workloads/wasm/plugin.wasm", env!("CARGO_MANIFEST_DIR"));
+    let workloads = format!("hello,edge,{no_start}");
+    let runtimes = format!("{},native", HOSTS.join(","));
+    let (output, results) = run(
+        dir.path(),
+        &[
+            "--scenario",
+            "warm,density",
+            "--requests",
+            "5",
+            "--density-levels",
+            "1,10,1001",
+            "--runtime",
+            &runtimes,
+            "--workload",
+            &workloads,
+        ],
+    );
+    // The module without `_start` cannot serve a request: a failure.
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    assert_eq!(
+        results["cells"],
+        serde_json::json!([]),
+        "no iteration cells"
+    );
+    assert_eq!(
+        results["scenario_settings"]["levels"],
+        serde_json::json!([1, 10, 1001])
+    );
+    let scenario = |runtime: &str, workload: &str, name: &str| -> serde_json::Value {
+        let all = results["scenarios"].as_array().unwrap();
+        all.iter()
+            .find(|c| c["runtime"] == runtime && c["workload"] == workload && c["scenario"] == name)
+            .unwrap_or_else(|| panic!("no {name} cell for {runtime} on {workload}"))
+            .clone()
+    };
+    for runtime in HOSTS {
+        for workload in ["hello", "edge"] {
+            let warm = scenario(runtime, workload, "warm");
+            assert_eq!(warm["status"], "ok", "{warm:#}");
+            assert_eq!(warm["warm"]["requests"], 5);
+            let total = &warm["warm"]["total"];
+            let samples = total["samples_ns"].as_array().unwrap();
+            assert_eq!(samples.len(), 5, "{warm:#}");
+            assert!(samples.iter().all(|s| s.as_u64().unwrap() > 0));
+            let [p50, p99, max] =
+                ["p50_ns", "p99_ns", "max_ns"].map(|k| total[k].as_f64().unwrap());
+            assert!(0.0 < p50 && p50 <= p99 && p99 <= max, "{total}");
+            assert!(warm["peak_rss_bytes"].as_u64().unwrap() > 1 << 20);
+
+            let density = scenario(runtime, workload, "density");
+            assert_eq!(density["status"], "ok", "{density:#}");
+            let d = &density["density"];
+            let levels = d["levels"].as_array().unwrap();
+            let added: Vec<usize> = levels
+                .iter()
+                .map(|l| l["instantiate"]["samples_ns"].as_array().unwrap().len())
+                .collect();
+            assert!(d["baseline_bytes"].as_u64().unwrap() > 1 << 20);
+            assert!(
+                levels
+                    .iter()
+                    .all(|l| l["resident_bytes"].as_u64().unwrap() > 1 << 20)
+            );
+            if runtime == "wasmtime-cranelift-pooling" {
+                // 1,000 slots: the 1,001st instance is refused, and that is
+                // the finding, with the level reached.
+                assert_eq!(added, [1, 9], "{d:#}");
+                assert_eq!(d["reached"], 10);
+                assert_eq!(d["limit"]["level"], 1001);
+                let reason = d["limit"]["reason"].as_str().unwrap();
+                assert!(reason.contains("instance 1001 of 1001"), "{reason}");
+            } else {
+                assert_eq!(added, [1, 9, 991], "{d:#}");
+                assert_eq!(d["reached"], 1001);
+                assert!(d.get("limit").is_none(), "{d:#}");
+            }
+            assert!(d["marginal_bytes_per_instance"].as_f64().is_some(), "{d:#}");
+        }
+        let failed = scenario(runtime, &no_start, "warm");
+        assert_eq!(failed["status"], "failed", "{failed:#}");
+        assert!(
+            failed["error"].as_str().unwrap().contains("`_start`"),
+            "{failed:#}"
+        );
+    }
+    for name in ["warm", "density"] {
+        let native = scenario("native", "hello", name);
+        assert_eq!(native["status"], "unsupported", "{native:#}");
+        assert!(
+            native["error"].as_str().unwrap().contains("native twin"),
+            "{native:#}"
+        );
+    }
+    let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    for section in [
+        "## Warm start",
+        "## Density",
+        "charts/density.svg",
+        "1001 not reached",
+    ] {
+        assert!(report.contains(section), "{section} missing");
+    }
+    assert!(dir.path().join("charts/density.svg").is_file());
+}

@@ -120,6 +120,10 @@ pub enum Capability {
     ReadOnlyPreopens,
     /// [`Runtime::precompile`] and [`Runtime::load_precompiled`].
     Precompile,
+    /// Many instances of one compiled module inside the caller's process (a
+    /// warm host, density): false for runtimes that run each instance in a
+    /// process of its own.
+    SharedHost,
 }
 
 impl std::fmt::Display for Capability {
@@ -130,6 +134,7 @@ impl std::fmt::Display for Capability {
             Capability::RefusedGrowthReport => "refused-growth report",
             Capability::ReadOnlyPreopens => "read-only preopens",
             Capability::Precompile => "precompile",
+            Capability::SharedHost => "instances in one host process",
         })
     }
 }

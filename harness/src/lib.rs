@@ -14,6 +14,7 @@ pub mod plan;
 pub mod report;
 pub mod results;
 pub mod run;
+pub mod scenario;
 pub mod shard;
 pub mod stats;
 pub mod verify;

@@ -167,6 +167,11 @@ pub fn merge(
         runtimes: first.runtimes.clone(),
         workloads: first.workloads.clone(),
         cells,
+        scenario_settings: first.scenario_settings.clone(),
+        scenarios: indexed
+            .iter()
+            .flat_map(|(_, _, r)| r.scenarios.iter().cloned())
+            .collect(),
     };
     Ok(Merged {
         results,

@@ -11,8 +11,9 @@ use wasm_arena_adapters::{Limits, RuntimeDescriptor};
 
 use crate::catalog::{Repetitions, Workload};
 use crate::results::Settings;
+use crate::scenario::{Scenario, ScenarioSettings};
 use crate::shard::Shard;
-use crate::worker::protocol::Job;
+use crate::worker::protocol::{HostJob, Job};
 
 /// See [`Plan::kill_after`].
 const KILL_GRACE: Duration = Duration::from_secs(1);
@@ -23,6 +24,10 @@ pub struct Plan {
     pub settings: Settings,
     /// Only this shard's cells, when the run is split across machines.
     pub shard: Option<Shard>,
+    /// What to measure on each cell: the iterations (`run`), and the warm and
+    /// density scenarios, each one worker per cell.
+    pub scenarios: Vec<Scenario>,
+    pub scenario_settings: ScenarioSettings,
 }
 
 /// One worker process to run: indices into the plan's runtimes and workloads.
@@ -48,6 +53,9 @@ impl Plan {
     /// Every job, shuffled so that no runtime always runs on a cold (or warm)
     /// machine; the same seed gives the same order.
     pub fn jobs(&self) -> Vec<JobSpec> {
+        if !self.scenarios.contains(&Scenario::Run) {
+            return Vec::new();
+        }
         let mut jobs: Vec<JobSpec> = self
             .cells()
             .flat_map(|(runtime, workload)| {
@@ -98,11 +106,35 @@ impl Plan {
         u64::from(r.warmup + r.iterations)
     }
 
-    /// Every iteration the plan will run: what the progress bar counts.
+    /// Every iteration the plan will run: what the progress bar counts (a
+    /// warm host's request and a density level count as one each).
     pub fn total_iterations(&self) -> u64 {
-        self.cells()
+        let iterations: u64 = self
+            .cells()
             .map(|(_, w)| u64::from(self.repetitions(w).processes) * self.iterations_per_process(w))
+            .sum();
+        let cells = self.cells().count() as u64;
+        self.scenarios
+            .iter()
+            .map(|scenario| match scenario {
+                Scenario::Run => iterations,
+                Scenario::Warm => cells * u64::from(self.scenario_settings.requests),
+                Scenario::Density => cells * self.scenario_settings.levels.len() as u64,
+            })
             .sum()
+    }
+
+    /// The host job of one cell's warm or density scenario.
+    pub fn host_job(&self, runtime: usize, workload: usize) -> HostJob {
+        HostJob {
+            job: self.job(JobSpec {
+                runtime,
+                workload,
+                process: 0,
+            }),
+            requests: self.scenario_settings.requests,
+            levels: self.scenario_settings.levels.clone(),
+        }
     }
 
     /// The job a worker runs for `spec`: the workload's grants, and limits
@@ -146,6 +178,8 @@ mod tests {
                 max_memory_bytes: 1 << 20,
             },
             shard: None,
+            scenarios: vec![Scenario::Run],
+            scenario_settings: ScenarioSettings::default(),
         }
     }
 

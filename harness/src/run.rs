@@ -5,15 +5,18 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use crate::catalog::Workload;
 use crate::export::{self, Exporter};
 use crate::host::Host;
 use crate::output::progress::Progress;
 use crate::plan::Plan;
 use crate::results::{self, Cell, ProcessRun, Results, Status, WorkloadRecord};
+use crate::scenario::{self, Scenario, ScenarioCell};
 use crate::verify::sha256_hex;
 use crate::worker;
 use crate::worker::protocol::{Event, Task};
 use anyhow::Result;
+use wasm_arena_adapters::RuntimeDescriptor;
 
 pub struct Runner<'a> {
     pub plan: &'a Plan,
@@ -42,6 +45,12 @@ impl Runner<'_> {
             runtimes: plan.runtimes.iter().map(|d| d.configured_info()).collect(),
             workloads: plan.workloads.iter().map(workload_record).collect(),
             cells: Vec::new(),
+            scenario_settings: plan
+                .scenarios
+                .iter()
+                .any(|s| *s != Scenario::Run)
+                .then(|| plan.scenario_settings.clone()),
+            scenarios: Vec::new(),
         };
         std::fs::create_dir_all(self.out_dir)?;
         export::write(self.out_dir, &results, &self.exporters)?;
@@ -63,20 +72,7 @@ impl Runner<'_> {
                 progress.advance(iterations);
                 continue;
             }
-            let skipped = if !runtime.compiled_in() {
-                Some((
-                    Status::Unsupported,
-                    format!(
-                        "{} is not compiled into this binary; rebuild with `--features {}`",
-                        runtime.id, runtime.feature
-                    ),
-                ))
-            } else {
-                workload
-                    .unavailable()
-                    .map(|reason| (Status::Unavailable, reason))
-            };
-            let cell = if let Some((status, reason)) = skipped {
+            let cell = if let Some((status, reason)) = skipped(runtime, workload) {
                 progress.advance(iterations);
                 unmeasured_cell(runtime.id, &workload.id, status, reason)
             } else {
@@ -118,6 +114,7 @@ impl Runner<'_> {
             upsert(&mut results, plan, cell);
             export::write(self.out_dir, &results, &self.exporters)?;
         }
+        self.scenarios(&mut results, progress)?;
         if self.interrupted.load(Ordering::SeqCst) {
             results.interrupted = true;
         } else {
@@ -127,6 +124,99 @@ impl Runner<'_> {
         progress.finish();
         Ok(results)
     }
+}
+
+impl Runner<'_> {
+    /// The warm and density scenarios: one host worker per cell and scenario,
+    /// after the iteration cells.
+    fn scenarios(&self, results: &mut Results, progress: &Progress) -> Result<()> {
+        let plan = self.plan;
+        let cells: Vec<(usize, usize)> = plan.cells().collect();
+        for &scenario in plan.scenarios.iter().filter(|s| **s != Scenario::Run) {
+            let units = match scenario {
+                Scenario::Warm => u64::from(plan.scenario_settings.requests),
+                _ => plan.scenario_settings.levels.len() as u64,
+            };
+            for &(r, w) in &cells {
+                if self.interrupted.load(Ordering::SeqCst) {
+                    return Ok(());
+                }
+                let runtime = &plan.runtimes[r];
+                let workload = &plan.workloads[w];
+                let cell = match skipped(runtime, workload) {
+                    Some((status, reason)) => {
+                        progress.advance(units);
+                        ScenarioCell {
+                            runtime: runtime.id.into(),
+                            workload: workload.id.clone(),
+                            scenario,
+                            status,
+                            error: Some(reason),
+                            warm: None,
+                            density: None,
+                            peak_rss_bytes: None,
+                        }
+                    }
+                    None => {
+                        progress.start(&format!(
+                            "{} · {} · {}",
+                            runtime.id,
+                            workload.id,
+                            scenario.name()
+                        ));
+                        let job = plan.host_job(r, w);
+                        let task = match scenario {
+                            Scenario::Warm => Task::Warm(job),
+                            _ => Task::Density(job),
+                        };
+                        let mut done = 0;
+                        let run = worker::run_worker(
+                            self.exe,
+                            &task,
+                            plan.kill_after(w),
+                            self.interrupted,
+                            |event| {
+                                if matches!(event, Event::Request(_) | Event::Level(_)) {
+                                    done += 1;
+                                    progress.advance(1);
+                                }
+                            },
+                        )?;
+                        progress.advance(units.saturating_sub(done));
+                        if run.exit == worker::Exit::Interrupted {
+                            return Ok(());
+                        }
+                        scenario::cell_from_run(
+                            runtime.id,
+                            &workload.id,
+                            scenario,
+                            &plan.scenario_settings,
+                            &run,
+                        )
+                    }
+                };
+                results.scenarios.push(cell);
+                export::write(self.out_dir, results, &self.exporters)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Why a cell cannot be measured here at all, if it cannot.
+fn skipped(runtime: &RuntimeDescriptor, workload: &Workload) -> Option<(Status, String)> {
+    if !runtime.compiled_in() {
+        return Some((
+            Status::Unsupported,
+            format!(
+                "{} is not compiled into this binary; rebuild with `--features {}`",
+                runtime.id, runtime.feature
+            ),
+        ));
+    }
+    workload
+        .unavailable()
+        .map(|reason| (Status::Unavailable, reason))
 }
 
 /// Replaces or inserts `cell`, keeping cells in plan order.

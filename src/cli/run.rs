@@ -10,6 +10,7 @@ use wasm_arena_harness::output::table;
 use wasm_arena_harness::plan::Plan;
 use wasm_arena_harness::results::{self, Settings};
 use wasm_arena_harness::run::Runner;
+use wasm_arena_harness::scenario::{Scenario, ScenarioSettings};
 use wasm_arena_harness::shard::Shard;
 
 use super::exit::{Classify, Error, Outcome};
@@ -59,6 +60,21 @@ pub struct Args {
     /// joins the shards' directories. Give every shard the same --seed.
     #[arg(long, value_name = "I/N")]
     shard: Option<Shard>,
+    /// What to measure, comma-separated: `run` (compile, instantiate and
+    /// execute afresh each iteration), `warm` (a long-lived host with the
+    /// module compiled once: instantiate + run + drop per request, p50/p90/p99),
+    /// `density` (instances kept alive at once, level after level: resident
+    /// memory per instance and instantiate latency). `warm` and `density`
+    /// need a runtime that keeps instances in its host process; the others'
+    /// cells say why not.
+    #[arg(long, value_delimiter = ',', default_value = "run", value_parser = parse_scenario)]
+    scenario: Vec<Scenario>,
+    /// Requests a warm host serves (`--scenario warm`).
+    #[arg(long, default_value_t = ScenarioSettings::default().requests, value_parser = clap::value_parser!(u32).range(1..))]
+    requests: u32,
+    /// Instances alive at each density level, ascending (`--scenario density`).
+    #[arg(long, value_delimiter = ',', default_value = "1,10,100,1000", value_parser = clap::value_parser!(u32).range(1..))]
+    density_levels: Vec<u32>,
     /// Results directory (default: a new timestamped folder under results/).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -84,7 +100,19 @@ impl From<SizeArg> for Size {
     }
 }
 
-pub fn execute(args: Args) -> Result<Outcome, Error> {
+fn parse_scenario(s: &str) -> Result<Scenario, String> {
+    s.parse()
+}
+
+pub fn execute(mut args: Args) -> Result<Outcome, Error> {
+    args.scenario.sort();
+    args.scenario.dedup();
+    if !args.density_levels.is_sorted_by(|a, b| a < b) {
+        return Err(Error::usage(format!(
+            "--density-levels must ascend, each above the one before: {:?}",
+            args.density_levels
+        )));
+    }
     if let Some(threads) = args.compile_threads {
         // SAFETY: nothing else runs yet (no thread has been started), and
         // every worker inherits the setting from here.
@@ -110,6 +138,11 @@ pub fn execute(args: Args) -> Result<Outcome, Error> {
             max_memory_bytes: args.max_memory * 1024 * 1024,
         },
         shard: args.shard,
+        scenarios: args.scenario,
+        scenario_settings: ScenarioSettings {
+            requests: args.requests,
+            levels: args.density_levels,
+        },
     };
     let out_dir = out_dir(args.out, "")?;
     let mut exporters = export::all();
@@ -128,7 +161,12 @@ pub fn execute(args: Args) -> Result<Outcome, Error> {
     };
     let results = runner.run(&progress).operational()?;
 
-    println!("{}", table::summary(&results));
+    if !results.cells.is_empty() {
+        println!("{}", table::summary(&results));
+    }
+    for scenario_table in table::scenarios(&results) {
+        println!("{scenario_table}");
+    }
     for cell in results
         .cells
         .iter()

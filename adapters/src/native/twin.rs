@@ -50,6 +50,12 @@ impl Runtime for Native {
                 Capability::Precompile,
                 "native twins are built by cargo; there is no artifact to load".into(),
             ),
+            (
+                Capability::SharedHost,
+                "a native twin is a program, one process per run: it has no instances to keep \
+                 in a host"
+                    .into(),
+            ),
         ]);
         info
     }

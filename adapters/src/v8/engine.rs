@@ -131,6 +131,12 @@ impl Runtime for V8 {
                 "node:wasi has no read-only grant: the directory is granted read-write".into(),
             ),
             (
+                Capability::SharedHost,
+                "the v8 adapter runs each instance in a node process of its own, so it has no \
+                 warm host or density of its own to measure"
+                    .into(),
+            ),
+            (
                 Capability::RefusedGrowthReport,
                 "V8 refuses growth past the cap, but a refused memory.grow is not visible to \
                  JS, so results cannot say what the guest asked for"

@@ -351,9 +351,10 @@ fn trap_message(error: &wasmtime::Error, refused: Option<u64>) -> String {
     message
 }
 
-/// Instances, memories and tables the pool keeps: a worker runs one
-/// instance at a time, and tests make a few.
-const POOL_SLOTS: u32 = 16;
+/// Instances, memories and tables the pool keeps: Wasmtime's own default
+/// instance count, so a density run reaches 1,000 live instances. Each slot
+/// is address space reserved up front, not memory.
+const POOL_SLOTS: u32 = 1000;
 
 /// A pool sized for every catalog workload: CPython's module needs more than
 /// the default instance size and table length.

@@ -8,6 +8,7 @@ use plotters::prelude::*;
 use super::{Exporter, format_ns};
 use crate::phase::Phase;
 use crate::results::{Results, Status};
+use crate::scenario::DensityResult;
 
 /// `charts/<phase>.svg`: one panel per workload, one bar per runtime (its
 /// median), whiskers for the 95% CI of the median; failed cells are labelled
@@ -21,7 +22,7 @@ const COLUMNS: usize = 2;
 
 impl Exporter for ChartExporter {
     fn export(&self, results: &Results) -> Result<Vec<(PathBuf, Vec<u8>)>> {
-        Phase::ALL
+        let mut charts = Phase::ALL
             .iter()
             .map(|&phase| {
                 Ok((
@@ -29,8 +30,105 @@ impl Exporter for ChartExporter {
                     phase_chart(results, phase)?.into_bytes(),
                 ))
             })
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        if let Some(svg) = density_chart(results)? {
+            charts.push((PathBuf::from(DENSITY_CHART), svg.into_bytes()));
+        }
+        Ok(charts)
     }
+}
+
+/// Where the density chart goes, when the run measured density.
+pub(crate) const DENSITY_CHART: &str = "charts/density.svg";
+
+/// Instances alive (log scale) against the host's resident size, one panel
+/// per workload, one line per runtime; `None` without density cells.
+fn density_chart(r: &Results) -> Result<Option<String>> {
+    let cells: Vec<(&str, &str, &DensityResult)> = r
+        .scenarios
+        .iter()
+        .filter_map(|c| Some((c.runtime.as_str(), c.workload.as_str(), c.density.as_ref()?)))
+        .filter(|(.., d)| !d.levels.is_empty())
+        .collect();
+    if cells.is_empty() {
+        return Ok(None);
+    }
+    let mut workloads: Vec<&str> = cells.iter().map(|(_, w, _)| *w).collect();
+    workloads.dedup();
+    let rows = workloads.len().div_ceil(COLUMNS) as u32;
+    let mut svg = String::new();
+    {
+        let size = (PANEL_WIDTH * COLUMNS as u32, HEADER + rows * PANEL_HEIGHT);
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        root.fill(&WHITE).map_err(plot_error)?;
+        let (header, body) = root.split_vertically(HEADER);
+        header
+            .titled(
+                "Density: resident size of one host with N instances alive",
+                ("sans-serif", 18),
+            )
+            .map_err(plot_error)?;
+        let runtimes: Vec<&str> = r.runtimes.iter().map(|rt| rt.id.as_str()).collect();
+        for (i, id) in runtimes.iter().enumerate() {
+            let x = 10 + (i as i32 % 4) * 250;
+            let y = 34 + (i as i32 / 4) * 16;
+            header
+                .draw(&Text::new(
+                    format!("■ {id}"),
+                    (x, y),
+                    ("sans-serif", 13).into_font().color(&colour(i)),
+                ))
+                .map_err(plot_error)?;
+        }
+        let panels = body.split_evenly((rows as usize, COLUMNS));
+        for (workload, panel) in workloads.iter().zip(&panels) {
+            let lines: Vec<(usize, &DensityResult)> = cells
+                .iter()
+                .filter(|(_, w, _)| w == workload)
+                .map(|(rt, _, d)| (runtimes.iter().position(|id| id == rt).unwrap_or(0), *d))
+                .collect();
+            let top = lines
+                .iter()
+                .flat_map(|(_, d)| d.levels.iter().map(|l| l.instances))
+                .max()
+                .unwrap_or(1);
+            let mib = |bytes: u64| bytes as f64 / f64::from(1 << 20);
+            let high = lines
+                .iter()
+                .flat_map(|(_, d)| d.levels.iter().map(|l| mib(l.resident_bytes)))
+                .fold(0.0, f64::max);
+            let mut chart = ChartBuilder::on(panel)
+                .caption(*workload, ("sans-serif", 16))
+                .margin(12)
+                .x_label_area_size(30)
+                .y_label_area_size(60)
+                .build_cartesian_2d((1u32..top.max(2)).log_scale(), 0.0..high * 1.1)
+                .map_err(plot_error)?;
+            chart
+                .configure_mesh()
+                .x_desc("instances alive")
+                .y_desc("MiB resident")
+                .y_label_formatter(&tick)
+                .draw()
+                .map_err(plot_error)?;
+            for (index, d) in lines {
+                let points: Vec<(u32, f64)> = d
+                    .levels
+                    .iter()
+                    .map(|l| (l.instances, mib(l.resident_bytes)))
+                    .collect();
+                let colour = colour(index);
+                chart
+                    .draw_series(LineSeries::new(points.clone(), colour.stroke_width(2)))
+                    .map_err(plot_error)?;
+                chart
+                    .draw_series(points.iter().map(|&p| Circle::new(p, 3, colour.filled())))
+                    .map_err(plot_error)?;
+            }
+        }
+        root.present().map_err(plot_error)?;
+    }
+    Ok(Some(svg))
 }
 
 /// A colour per series (a runtime; a host in trend charts), the same in

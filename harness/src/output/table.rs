@@ -7,7 +7,7 @@ use comfy_table::{ContentArrangement, Table};
 
 use crate::analysis::Comparison;
 use crate::conformance::Matrix;
-use crate::report::{compare, conformance, run, terminal};
+use crate::report::{compare, conformance, run, scenario, terminal};
 use crate::results::Results;
 
 pub fn new_table(header: Vec<String>) -> Table {
@@ -26,6 +26,18 @@ pub fn wrap_to_terminal(table: &mut Table) {
 /// the status of a cell that did not succeed.
 pub fn summary(results: &Results) -> Table {
     terminal::table(&run::summary_matrix(results))
+}
+
+/// The warm-start and density tables of a run that measured them.
+pub fn scenarios(results: &Results) -> Vec<Table> {
+    [
+        scenario::warm_table(results),
+        scenario::density_table(results),
+    ]
+    .iter()
+    .flatten()
+    .map(terminal::table)
+    .collect()
 }
 
 /// Tests down, runtimes across: one verdict per cell, coloured.

@@ -10,6 +10,7 @@ pub mod compare;
 pub mod conformance;
 pub mod markdown;
 pub mod run;
+pub mod scenario;
 pub mod terminal;
 
 use crate::conformance::Verdict;

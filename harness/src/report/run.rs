@@ -38,6 +38,7 @@ pub fn build(r: &Results) -> Report {
             },
         ))],
     ));
+    sections.extend(super::scenario::sections(r));
     sections.push(memory(r));
     sections.push(Section::new(
         "Processes",

@@ -118,8 +118,9 @@ fn memory(samples: &[Sample]) -> Option<MemoryResult> {
     any.then_some(memory)
 }
 
-/// What went wrong in one worker process, if anything.
-fn diagnose(run: &WorkerRun) -> Option<(Status, String, Option<Stage>)> {
+/// What went wrong in one worker process, if anything: the status, the
+/// reason, and the stage it stopped at when the worker said.
+pub fn diagnose(run: &WorkerRun) -> Option<(Status, String, Option<Stage>)> {
     let failed = run.events.iter().find_map(|e| match e {
         Event::Failed { stage, error } => Some((*stage, error)),
         _ => None,

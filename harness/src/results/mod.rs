@@ -5,7 +5,7 @@ mod derived;
 mod model;
 mod store;
 
-pub use cell::{ProcessRun, cell_from_runs};
+pub use cell::{ProcessRun, cell_from_runs, diagnose};
 pub use derived::NATIVE;
 pub use model::{
     Cell, MemoryFigure, MemoryResult, MergedShard, PhaseResult, ProcessRecord, Results,

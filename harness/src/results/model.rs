@@ -9,6 +9,7 @@ use wasm_arena_adapters::{RuntimeInfo, TimedRegion};
 use crate::catalog::{Origin, Size};
 use crate::host::Host;
 use crate::phase::{Phase, Stage};
+use crate::scenario::{ScenarioCell, ScenarioSettings};
 use crate::shard::Shard;
 use crate::stats::Summary;
 use crate::worker::{Exit, Usage};
@@ -40,6 +41,12 @@ pub struct Results {
     pub runtimes: Vec<RuntimeInfo>,
     pub workloads: Vec<WorkloadRecord>,
     pub cells: Vec<Cell>,
+    /// How the warm and density scenarios were sized, when the run had them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario_settings: Option<ScenarioSettings>,
+    /// The warm and density scenarios' cells (`run --scenario`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scenarios: Vec<ScenarioCell>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -270,11 +277,18 @@ impl Results {
     /// a module not fetched). Those are listed with their reason, but they
     /// are facts about the set-up, not regressions to fail a CI job over.
     pub fn all_ok(&self) -> bool {
-        self.cells.len() == self.planned_cells()
-            && self.cells.iter().all(|c| match c.status {
-                Status::Ok => c.output_verified,
-                Status::Unsupported | Status::Unavailable => true,
-                Status::Failed | Status::Timeout | Status::Crashed => false,
-            })
+        let fine = |status| {
+            matches!(
+                status,
+                Status::Ok | Status::Unsupported | Status::Unavailable
+            )
+        };
+        let iterations_planned = self.cells.is_empty() || self.cells.len() == self.planned_cells();
+        iterations_planned
+            && self
+                .cells
+                .iter()
+                .all(|c| fine(c.status) && (c.status != Status::Ok || c.output_verified))
+            && self.scenarios.iter().all(|c| fine(c.status))
     }
 }

@@ -4,6 +4,7 @@
 //! side, which starts it and watches it; [`protocol`] is what they say to
 //! each other.
 
+mod host;
 pub mod protocol;
 mod serve;
 mod spawn;

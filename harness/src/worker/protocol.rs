@@ -18,6 +18,21 @@ pub enum Task {
     Measure(Job),
     /// Run a module once and report what it did, unjudged (a conformance test).
     Observe(Observation),
+    /// Be a warm host: compile once, then per request instantiate, run, drop.
+    Warm(HostJob),
+    /// Be a dense host: compile once, then keep more and more instances alive.
+    Density(HostJob),
+}
+
+/// A long-lived host's job: the workload as a [`Job`] gives it (its
+/// repetitions unused) and how far to go.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HostJob {
+    pub job: Job,
+    /// Requests a warm host serves.
+    pub requests: u32,
+    /// Instances alive at each density level, ascending.
+    pub levels: Vec<u32>,
 }
 
 /// One run of a module whose outcome someone else judges.
@@ -84,12 +99,42 @@ pub enum Event {
         stdout: Vec<u8>,
         stderr: Vec<u8>,
     },
+    /// A host compiled its module: its resident size before any instance.
+    Compiled {
+        resident_bytes: u64,
+    },
+    /// A warm host served one request.
+    Request(RequestSample),
+    /// A dense host reached a level.
+    Level(LevelSample),
+    /// A host is done: its own peak resident size.
+    Finished {
+        peak_rss_bytes: Option<u64>,
+    },
     /// The job stopped at `stage`; no more events follow.
     Failed {
         stage: Stage,
         error: Failure,
     },
     Done,
+}
+
+/// One request to a warm host, in nanoseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RequestSample {
+    pub instantiate_ns: u64,
+    /// The handler's run: `_start`, or a plugin's calls.
+    pub run_ns: u64,
+    pub drop_ns: u64,
+}
+
+/// A dense host with `instances` alive at once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LevelSample {
+    pub instances: u32,
+    pub resident_bytes: u64,
+    /// Instantiate latency of each instance added to reach this level.
+    pub instantiate_ns: Vec<u64>,
 }
 
 /// Why a worker gave up.

@@ -6,8 +6,12 @@ use std::io::{BufRead, Write};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use wasm_arena_adapters::{PluginCalls, Resident, RunError, resident};
+use tempfile::TempDir;
+use wasm_arena_adapters::{
+    Instance, PluginCalls, Resident, RunError, RunOutcome, Runtime, WasiSpec, resident,
+};
 
+use super::host;
 use super::protocol::{Event, Failure, Job, Observation, Sample, Task};
 use crate::catalog;
 use crate::phase::Stage;
@@ -26,6 +30,8 @@ pub fn serve(input: impl BufRead, mut output: impl Write) -> Result<()> {
     let outcome = match &task {
         Task::Measure(job) => measure(job, &mut emit)?,
         Task::Observe(observation) => observe(observation, &mut emit)?,
+        Task::Warm(job) => host::warm(job, &mut emit)?,
+        Task::Density(job) => host::density(job, &mut emit)?,
     };
     match outcome {
         Ok(()) => emit(&Event::Done),
@@ -33,9 +39,9 @@ pub fn serve(input: impl BufRead, mut output: impl Write) -> Result<()> {
     }
 }
 
-type Outcome = Result<(), (Stage, Failure)>;
+pub(super) type Outcome = Result<(), (Stage, Failure)>;
 
-fn runtime_failure(stage: Stage) -> impl Fn(RunError) -> (Stage, Failure) {
+pub(super) fn runtime_failure(stage: Stage) -> impl Fn(RunError) -> (Stage, Failure) {
     move |error| (stage, Failure::Runtime { error })
 }
 
@@ -73,40 +79,99 @@ fn observe(task: &Observation, emit: &mut impl FnMut(&Event) -> Result<()>) -> R
     }
 }
 
-fn measure(job: &Job, emit: &mut impl FnMut(&Event) -> Result<()>) -> Result<Outcome> {
-    let runtime = match wasm_arena_adapters::create(&job.runtime) {
-        Ok(r) => r,
-        Err(e) => return Ok(Err(runtime_failure(Stage::Setup)(e))),
-    };
-    let load_phases = runtime.info().tier.has_load_phases();
-    let wasm = match read(&job.wasm) {
-        Ok(bytes) => bytes,
-        Err(failure) => return Ok(Err(failure)),
-    };
+/// What every job of a workload needs before its first instance.
+pub(super) struct Prepared {
+    pub runtime: Box<dyn Runtime>,
+    pub wasm: Vec<u8>,
+    pub plugin: Option<PluginCalls>,
+}
+
+pub(super) fn prepare(job: &Job) -> Result<Prepared, (Stage, Failure)> {
+    let runtime =
+        wasm_arena_adapters::create(&job.runtime).map_err(runtime_failure(Stage::Setup))?;
+    let wasm = read(&job.wasm)?;
     let plugin = match &job.plugin {
-        Some(spec) => match read(&spec.input) {
-            Ok(input) => Some(PluginCalls {
-                input,
-                calls: spec.calls,
-            }),
-            Err(failure) => return Ok(Err(failure)),
-        },
+        Some(spec) => Some(PluginCalls {
+            input: read(&spec.input)?,
+            calls: spec.calls,
+        }),
         None => None,
     };
+    Ok(Prepared {
+        runtime,
+        wasm,
+        plugin,
+    })
+}
+
+/// The job's grants with a fresh, empty `/output` when it has one (kept
+/// alive by the returned directory), made outside every timed phase.
+pub(super) fn grants(job: &Job) -> Result<(WasiSpec, Option<TempDir>), (Stage, Failure)> {
+    let output_dir = job
+        .output
+        .then(tempfile::tempdir)
+        .transpose()
+        .map_err(|e| {
+            let message = format!("cannot create the /output directory: {e}");
+            (Stage::Setup, Failure::Io { message })
+        })?;
+    let mut wasi = job.wasi.clone();
+    if let Some(dir) = &output_dir {
+        wasi.preopens.push(catalog::output_preopen(dir.path()));
+    }
+    Ok((wasi, output_dir))
+}
+
+/// Runs the instance as the workload is run: `_start`, or the plugin's calls.
+pub(super) fn serve_once(
+    instance: &mut dyn Instance,
+    plugin: &Option<PluginCalls>,
+) -> Result<RunOutcome, RunError> {
+    match plugin {
+        Some(calls) => instance.call_plugin(calls),
+        None => instance.run(),
+    }
+}
+
+/// Checks a run's output against the workload's oracle.
+pub(super) fn verify(
+    job: &Job,
+    outcome: &RunOutcome,
+    output_dir: Option<&TempDir>,
+) -> Result<(), (Stage, Failure)> {
+    let checked = job.expect.check(
+        outcome.exit_code,
+        &outcome.stdout,
+        &outcome.stderr,
+        output_dir.map(|d| d.path()),
+    );
+    checked.map_err(|mut message| {
+        if let (Some(asked), Some(cap)) = (outcome.memory_refused, job.wasi.limits.max_memory_bytes)
+        {
+            message.push_str(&format!(
+                " (memory cap exceeded: the guest asked to grow to {asked} bytes, the cap is {cap} bytes)"
+            ));
+        }
+        (Stage::Verify, Failure::Verify { message })
+    })
+}
+
+fn measure(job: &Job, emit: &mut impl FnMut(&Event) -> Result<()>) -> Result<Outcome> {
+    let Prepared {
+        runtime,
+        wasm,
+        plugin,
+    } = match prepare(job) {
+        Ok(prepared) => prepared,
+        Err(failure) => return Ok(Err(failure)),
+    };
+    let load_phases = runtime.info().tier.has_load_phases();
     let mut meter = Meter::default();
     for iteration in 0..job.warmup + job.iterations {
-        // A fresh, empty /output for every iteration, made outside the timed phases.
-        let output_dir = match job.output.then(tempfile::tempdir).transpose() {
-            Ok(dir) => dir,
-            Err(e) => {
-                let message = format!("cannot create the /output directory: {e}");
-                return Ok(Err((Stage::Setup, Failure::Io { message })));
-            }
+        let (wasi, output_dir) = match grants(job) {
+            Ok(granted) => granted,
+            Err(failure) => return Ok(Err(failure)),
         };
-        let mut wasi = job.wasi.clone();
-        if let Some(dir) = &output_dir {
-            wasi.preopens.push(catalog::output_preopen(dir.path()));
-        }
 
         let t0 = Instant::now();
         let module = match runtime.compile(&wasm) {
@@ -122,30 +187,14 @@ fn measure(job: &Job, emit: &mut impl FnMut(&Event) -> Result<()>) -> Result<Out
         let t2 = Instant::now();
         let after_instantiate = meter.rss();
         let peak_reset = meter.reset_peak();
-        let outcome = match &plugin {
-            Some(calls) => instance.call_plugin(calls),
-            None => instance.run(),
-        };
+        let outcome = serve_once(instance.as_mut(), &plugin);
         let execute_peak = meter.peak_since_reset().filter(|_| peak_reset);
         let outcome = match outcome {
             Ok(o) => o,
             Err(e) => return Ok(Err(runtime_failure(Stage::Execute)(e))),
         };
-        let checked = job.expect.check(
-            outcome.exit_code,
-            &outcome.stdout,
-            &outcome.stderr,
-            output_dir.as_ref().map(|d| d.path()),
-        );
-        if let Err(mut message) = checked {
-            if let (Some(asked), Some(cap)) =
-                (outcome.memory_refused, job.wasi.limits.max_memory_bytes)
-            {
-                message.push_str(&format!(
-                    " (memory cap exceeded: the guest asked to grow to {asked} bytes, the cap is {cap} bytes)"
-                ));
-            }
-            return Ok(Err((Stage::Verify, Failure::Verify { message })));
+        if let Err(failure) = verify(job, &outcome, output_dir.as_ref()) {
+            return Ok(Err(failure));
         }
         emit(&Event::Sample(Sample {
             iteration,
@@ -171,13 +220,13 @@ fn measure(job: &Job, emit: &mut impl FnMut(&Event) -> Result<()>) -> Result<Out
 /// This worker's resident memory around the phases (see
 /// [`wasm_arena_adapters::resident`] for why it is read from inside).
 #[derive(Default)]
-struct Meter {
+pub(super) struct Meter {
     /// The highest `VmHWM` read before a reset.
     peak: Option<u64>,
 }
 
 impl Meter {
-    fn rss(&self) -> Option<u64> {
+    pub(super) fn rss(&self) -> Option<u64> {
         resident::status().map(|s| s.rss)
     }
 
@@ -195,13 +244,13 @@ impl Meter {
     }
 
     /// The highest resident size of this process since it started.
-    fn peak(&mut self) -> Option<u64> {
+    pub(super) fn peak(&mut self) -> Option<u64> {
         self.peak_since_reset();
         self.peak
     }
 }
 
-fn nanos(d: std::time::Duration) -> u64 {
+pub(super) fn nanos(d: std::time::Duration) -> u64 {
     u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
 }
 
