@@ -214,6 +214,8 @@ def plugin_request(path: pathlib.Path, seed: int) -> None:
     path.write_text(text)
 
 http_requests(root / "edge" / "requests.http", 3000, 7)
+# One request: the handler as a serverless function or a warm host serves it.
+http_requests(root / "edge-request" / "requests.http", 1, 7)
 csv_records(root / "data" / "records.csv", 15_000, 11)
 tiny_files(root / "wasiio", 50, 13)
 plugin_request(root / "plugin" / "request.json", 17)

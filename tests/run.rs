@@ -335,7 +335,7 @@ fn warm_and_density_scenarios_measure_in_process_hosts_and_say_why_not() {
     const HOSTS: [&str; 2] = ["wasmtime-cranelift", "wasmtime-cranelift-pooling"];
     let dir = tempfile::tempdir().unwrap();
     let no_start = format!("{}/workloads/wasm/plugin.wasm", env!("CARGO_MANIFEST_DIR"));
-    let workloads = format!("hello,edge,{no_start}");
+    let workloads = format!("hello,edge-request,{no_start}");
     let runtimes = format!("{},native", HOSTS.join(","));
     let (output, results) = run(
         dir.path(),
@@ -371,7 +371,7 @@ fn warm_and_density_scenarios_measure_in_process_hosts_and_say_why_not() {
             .clone()
     };
     for runtime in HOSTS {
-        for workload in ["hello", "edge"] {
+        for workload in ["hello", "edge-request"] {
             let warm = scenario(runtime, workload, "warm");
             assert_eq!(warm["status"], "ok", "{warm:#}");
             assert_eq!(warm["warm"]["requests"], 5);
