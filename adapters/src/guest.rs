@@ -1,6 +1,6 @@
 //! The narrow interface of a guest running in this process, and the harness
 //! logic written once over it. Each in-process engine (Wasmtime, Wasmer,
-//! wasmi) implements [`Guest`] for its instance: call an export,
+//! wasmi, WasmEdge) implements [`Guest`] for its instance: call an export,
 //! read and write linear memory, the marker times, and its own way of
 //! enforcing the time budget ([`Guest::guarded`]); that makes the instance an
 //! [`Instance`], whose [`run`] and [`call_plugin`] are the measurement loops.
@@ -220,7 +220,7 @@ fn offset<G: Guest>(value: i32) -> Result<usize, G::Error> {
 /// The end of a trap message when the memory cap refused a growth before the
 /// trap, which is then likely the guest failing for want of memory. `at_least`:
 /// the runtime knows only the least size the cap refuses, not the size asked for.
-#[cfg(any(feature = "wasmtime", feature = "wasmer"))]
+#[cfg(any(feature = "wasmtime", feature = "wasmer", feature = "wasmedge"))]
 pub(crate) fn refused_by_cap(bytes: u64, at_least: bool) -> String {
     let more = if at_least { " or more" } else { "" };
     format!(" (after growth to {bytes} bytes{more} was refused by the memory cap)")

@@ -13,7 +13,12 @@
 
 pub mod child;
 mod error;
-#[cfg(any(feature = "wasmtime", feature = "wasmi", feature = "wasmer"))]
+#[cfg(any(
+    feature = "wasmtime",
+    feature = "wasmi",
+    feature = "wasmer",
+    feature = "wasmedge"
+))]
 mod guest;
 pub mod native;
 pub mod registry;

@@ -1,10 +1,12 @@
-//! WasmEdge's engine: the runtime (load, validate, AOT-compile), its modules
-//! and its instances. The FFI handles an instance holds are in `handles`, the
-//! compiler's CPU affinity in `affinity`, LLVM's signal handlers in
-//! `signals`, the log in `log` and the guest's stdio in `stdio`.
+//! WasmEdge's engine: the runtime (load, validate, AOT-compile), its modules,
+//! and its instances, which the harness drives as a [`Guest`]. The FFI
+//! handles an instance holds are in `handles`, the compiler's CPU affinity in
+//! `affinity`, LLVM's signal handlers in `signals`, the log in `log` and the
+//! guest's stdio in `stdio`.
 
 use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
+use std::mem::ManuallyDrop;
 use std::path::Path;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
@@ -19,19 +21,19 @@ use wasmedge_sdk::{
     AsInstance, CallingFrame, Compiler, CompilerOptimizationLevel, CompilerOutputFormat,
     ImportObject, ImportObjectBuilder, Store, WasmEdgeResult, WasmValue,
 };
+use wasmedge_sys::{Executor, Function, Memory};
 
 use super::handles::{Handle, Handles, Live, handle};
-use super::stdio::{self, Redirect};
+use super::stdio::{self, Capture, Output, Stdin};
 use super::{Mode, affinity, log, signals};
-use crate::{
-    Capability, Instance, Module, PluginCalls, RunError, RunOutcome, Runtime, RuntimeInfo,
-    TimedRegion, WasiSpec, registry,
-};
+use crate::guest::{Guest, Marks, Signature};
+use crate::{Capability, Instance, Module, RunError, Runtime, RuntimeInfo, WasiSpec, registry};
 
 /// A WebAssembly page.
 const PAGE: u64 = 64 << 10;
 /// The most pages a 32-bit memory can have, WasmEdge's default limit.
 const MAX_PAGES: u64 = 65536;
+
 pub(super) struct WasmEdge {
     mode: Mode,
     /// For loading, validating and AOT-compiling; the executor of each
@@ -273,9 +275,9 @@ impl Module for WasmEdgeModule {
         let marks = Rc::new(Cell::new(Marks::default()));
         let mut bench = ImportObjectBuilder::new("bench", marks.clone()).map_err(instantiate)?;
         bench
-            .with_func::<(), ()>("start", bench_start)
+            .with_func::<(), ()>("start", mark::<false>)
             .map_err(instantiate)?
-            .with_func::<(), ()>("end", bench_end)
+            .with_func::<(), ()>("end", mark::<true>)
             .map_err(instantiate)?;
         let mut arena = ImportObjectBuilder::new("arena", ()).map_err(instantiate)?;
         arena
@@ -291,8 +293,10 @@ impl Module for WasmEdgeModule {
             marks,
             marked: self.marked,
             budget: wasi.limits.time_budget,
+            deadline: None,
             page_cap,
-            stdin: wasi.stdin.clone(),
+            stdin: Stdin::new(wasi.stdin.clone()),
+            output: Output::default(),
         };
         // SAFETY: the pointers are of module instances `instance` owns, and
         // the store that holds the handles to them is dropped before them
@@ -330,9 +334,13 @@ struct WasmEdgeInstance {
     marks: Rc<Cell<Marks>>,
     marked: bool,
     budget: Option<Duration>,
+    /// When the guarded run in progress must stop.
+    deadline: Option<Instant>,
     /// The memory cap in pages, if there is one.
     page_cap: Option<u32>,
-    stdin: Vec<u8>,
+    stdin: Stdin,
+    /// What the guarded runs so far wrote and logged.
+    output: Output,
 }
 
 impl Drop for WasmEdgeInstance {
@@ -343,85 +351,19 @@ impl Drop for WasmEdgeInstance {
     }
 }
 
-/// What the guest wrote, without WasmEdge's log lines, and those lines.
-struct Output {
-    stdout: Vec<u8>,
-    stderr: Vec<u8>,
-    log: Vec<String>,
-}
-
-/// Runs `body` with fds 0, 1 and 2 on temp files (stdin holding `stdin`) and
-/// WasmEdge's error log on; the swap is outside whatever `body` times.
-fn captured<R>(stdin: &[u8], body: impl FnOnce() -> R) -> Result<(R, Output), RunError> {
-    let io = |e: std::io::Error| RunError::Other(format!("cannot redirect the guest's stdio: {e}"));
-    let redirect = Redirect::begin(stdin).map_err(io)?;
-    let window = log::LogWindow::open();
-    let result = body();
-    drop(window);
-    let (stdout, stderr) = redirect.finish().map_err(io)?;
-    let (stdout, mut log) = stdio::split_log(stdout);
-    let (stderr, more) = stdio::split_log(stderr);
-    log.extend(more);
-    Ok((
-        result,
-        Output {
-            stdout,
-            stderr,
-            log,
-        },
-    ))
-}
-
-/// Calls `$func` with `$args` through `$store`'s executor, stopped at
-/// `$deadline` if there is one.
-macro_rules! invoke {
-    ($store:expr, $func:expr, $args:expr, $deadline:expr) => {
-        match $deadline {
-            None => $store.executor().call_func($func, $args),
-            Some(at) => match at
-                .checked_duration_since(Instant::now())
-                .filter(|left: &Duration| !left.is_zero())
-            {
-                // A zero timeout would disarm the timer, not fire it.
-                Some(left) => $store.executor().call_func_with_timeout($func, $args, left),
-                None => Err(Box::new(WasmEdgeError::ExecuteTimeout)),
-            },
-        }
-    };
-}
-
-/// Calls `$func` through `$store`'s executor if `$deadline` has not passed,
-/// with no timer: for the plugin loop, whose calls are too short and many for
-/// a timer each (a timer costs three syscalls and a signal mask save per call,
-/// which doubled the loop's time with the AOT compiler).
-macro_rules! invoke_unless_late {
-    ($store:expr, $func:expr, $args:expr, $deadline:expr) => {
-        match $deadline {
-            Some(at) if Instant::now() >= at => Err(Box::new(WasmEdgeError::ExecuteTimeout)),
-            _ => $store.executor().call_func($func, $args),
-        }
-    };
-}
-
-/// How a call ended: returned or called `proc_exit` (`Ok`: WasmEdge counts
-/// its `Terminated` as success, so the sdk returns `Ok` for both), or not.
-type Ended = WasmEdgeResult<()>;
-
-/// The error a guest call that called `proc_exit` with a non-zero code stands
-/// for; the WASI module holds the code. (A `proc_exit(0)` looks like a
-/// return: WasmEdge reports both alike and leaves the results unwritten.)
-fn exited(wasi: &WasiModule) -> WasmEdgeResult<()> {
-    match wasi.exit_code() {
-        0 => Ok(()),
-        _ => Err(Box::new(WasmEdgeError::Core(CoreError::Common(
-            CoreCommonError::Terminated,
-        )))),
-    }
-}
-
 impl WasmEdgeInstance {
+    fn live(&mut self) -> &mut Live {
+        self.live.as_mut().expect("instantiated")
+    }
+
+    /// The result of a call that returned, unless it called `proc_exit`.
+    fn returned(&self, results: Vec<WasmValue>) -> WasmEdgeResult<Option<i32>> {
+        exited(&self.wasi)?;
+        Ok(results.first().map(WasmValue::to_i32))
+    }
+
     /// The exit code of a call that ended, or the [`RunError`] its error is.
-    fn exit_code(&self, ended: Ended, output: &Output) -> Result<i32, RunError> {
+    fn exit_code(&self, ended: WasmEdgeResult<()>) -> Result<i32, RunError> {
         match ended {
             Ok(()) => Ok(self.wasi.exit_code() as i32),
             Err(error) => match *error {
@@ -433,193 +375,152 @@ impl WasmEdgeInstance {
                 }
                 error => Err(RunError::Trap(log::trap_message(
                     &error,
-                    &output.log,
-                    self.memory_refused(output),
+                    &self.output.log,
+                    self.memory_refused(),
                 ))),
             },
         }
     }
+}
+
+// This makes the instance an `Instance`: the loops in `guest` drive it.
+impl Guest for WasmEdgeInstance {
+    type Func = ManuallyDrop<Function>;
+    type Memory = ManuallyDrop<Memory>;
+    type Error = Box<WasmEdgeError>;
+
+    fn error(message: String) -> Box<WasmEdgeError> {
+        Box::new(WasmEdgeError::Operation(message))
+    }
+
+    /// WasmEdge checks no signature here; a call with another one fails.
+    fn export(&mut self, name: &str, _: Signature) -> Result<Self::Func, RunError> {
+        self.live()
+            .instance
+            .get_func(name)
+            .map(|found| handle(&*found))
+            .map_err(|e| RunError::Instantiate(format!("no usable `{name}` export: {e}")))
+    }
+
+    fn memory(&mut self) -> Option<Self::Memory> {
+        let found = self.live().instance.get_memory_ref("memory").ok()?;
+        Some(handle(&*found))
+    }
+
+    fn call(&mut self, func: &mut Self::Func, args: &[i32]) -> WasmEdgeResult<Option<i32>> {
+        let deadline = self.deadline;
+        let results = invoke(self.live().store.executor(), func, args, deadline)?;
+        self.returned(results)
+    }
+
+    /// With no timer: the plugin loop's calls are too short and many for a
+    /// timer each (a timer costs three syscalls and a signal mask save per
+    /// call, which doubled the loop's time with the AOT compiler).
+    fn call_in_loop(&mut self, func: &mut Self::Func, args: &[i32]) -> WasmEdgeResult<Option<i32>> {
+        if self.deadline.is_some_and(|at| Instant::now() >= at) {
+            return Err(Box::new(WasmEdgeError::ExecuteTimeout));
+        }
+        let results = self.live().store.executor().call_func(func, values(args))?;
+        self.returned(results)
+    }
+
+    /// Only the plugin loop writes memory: its input, at `input_buffer()`.
+    fn write(&mut self, memory: &Self::Memory, at: usize, bytes: &[u8]) -> WasmEdgeResult<()> {
+        if !bytes.is_empty() {
+            memory
+                .mut_slice::<u8>(at, bytes.len())
+                .ok_or_else(|| Self::error("input_buffer() is out of bounds".into()))?
+                .copy_from_slice(bytes);
+        }
+        Ok(())
+    }
+
+    fn memory_size(&self, memory: &Self::Memory) -> u64 {
+        u64::from(memory.size()) * PAGE
+    }
+
+    /// Only the plugin loop reads memory: its output, at `output_buffer()`.
+    fn read(&self, memory: &Self::Memory, at: usize, into: &mut [u8]) -> WasmEdgeResult<()> {
+        if !into.is_empty() {
+            let bytes = memory
+                .slice::<u8>(at, into.len())
+                .ok_or_else(|| Self::error("output_buffer() is out of bounds".into()))?;
+            into.copy_from_slice(bytes);
+        }
+        Ok(())
+    }
+
+    fn guarded(
+        &mut self,
+        body: impl FnOnce(&mut Self) -> WasmEdgeResult<()>,
+    ) -> Result<i32, RunError> {
+        let io =
+            |e: std::io::Error| RunError::Other(format!("cannot redirect the guest's stdio: {e}"));
+        self.marks.set(Marks::default());
+        let capture = Capture::begin(&mut self.stdin).map_err(io)?;
+        self.deadline = self.budget.map(|budget| Instant::now() + budget);
+        let ended = body(self);
+        capture.finish(&mut self.output).map_err(io)?;
+        self.exit_code(ended)
+    }
+
+    fn marked(&self) -> bool {
+        self.marked
+    }
+
+    fn marks(&self) -> Marks {
+        self.marks.get()
+    }
 
     /// The least size the cap refuses, when WasmEdge logged refusing a grow:
     /// its log does not say how much the guest asked for.
-    fn memory_refused(&self, output: &Output) -> Option<u64> {
+    fn memory_refused(&self) -> Option<u64> {
         self.page_cap
-            .filter(|_| log::grow_refused(&output.log))
+            .filter(|_| log::grow_refused(&self.output.log))
             .map(|pages| (u64::from(pages) + 1) * PAGE)
     }
 
-    fn outcome(
-        &self,
-        exit_code: i32,
-        region: TimedRegion,
-        execute: Duration,
-        output: Output,
-    ) -> RunOutcome {
-        let linear_memory_bytes = self.live.as_ref().and_then(|live| {
-            let memory = live.instance.get_memory_ref("memory").ok()?;
-            Some(u64::from(memory.size()) * PAGE)
-        });
-        RunOutcome {
-            exit_code,
-            memory_refused: self.memory_refused(&output),
-            stdout: output.stdout,
-            stderr: output.stderr,
-            execute,
-            region,
-            resident: None,
-            linear_memory_bytes,
-        }
+    fn output(&mut self) -> (Vec<u8>, Vec<u8>) {
+        let output = std::mem::take(&mut self.output);
+        (output.stdout, output.stderr)
     }
 }
 
-impl Instance for WasmEdgeInstance {
-    fn run(&mut self) -> Result<RunOutcome, RunError> {
-        self.marks.set(Marks::default());
-        let budget = self.budget;
-        let live = self.live.as_mut().expect("instantiated");
-        let mut start = handle(
-            &*live
-                .instance
-                .get_func("_start")
-                .map_err(no_export("_start"))?,
-        );
-        let mut whole = Duration::ZERO;
-        let (ended, output) = captured(&self.stdin, || {
-            let deadline = budget.map(|budget| Instant::now() + budget);
-            let begin = Instant::now();
-            let ended = invoke!(live.store, &mut start, [], deadline);
-            whole = begin.elapsed();
-            ended.map(drop)
-        })?;
-        let exit_code = self.exit_code(ended, &output)?;
-        let marks = self.marks.get();
-        let (region, execute) = match (self.marked, marks.start, marks.end) {
-            (true, Some(s), Some(e)) if e >= s => (TimedRegion::Markers, e - s),
-            // A marked module that exited before reaching `bench.end` is timed
-            // whole, and the result says so.
-            _ => (TimedRegion::WholeStart, whole),
-        };
-        Ok(self.outcome(exit_code, region, execute, output))
-    }
-
-    fn call_plugin(&mut self, plugin: &PluginCalls) -> Result<RunOutcome, RunError> {
-        let budget = self.budget;
-        let wasi = &self.wasi;
-        let live = self.live.as_mut().expect("instantiated");
-        let export = |name: &str| {
-            live.instance
-                .get_func(name)
-                .map(|found| handle(&*found))
-                .map_err(no_export(name))
-        };
-        let initialize = export("_initialize").ok();
-        let mut input_buffer = export("input_buffer")?;
-        let mut process = export("process")?;
-        let mut output_buffer = export("output_buffer")?;
-        let mut finish = export("finish")?;
-        let memory = live
-            .instance
-            .get_memory_ref("memory")
-            .map_err(|_| RunError::Instantiate("no exported `memory`".into()))?;
-        let store = &mut live.store;
-        let mut elapsed = None;
-        let (phase, output) = captured(&self.stdin, || {
-            if let Some(mut initialize) = initialize {
-                let deadline = budget.map(|budget| Instant::now() + budget);
-                let ended =
-                    invoke!(store, &mut initialize, [], deadline).and_then(|_| exited(wasi));
-                if ended.is_err() {
-                    return Phase::Initialize(ended);
-                }
-            }
-            let deadline = budget.map(|budget| Instant::now() + budget);
-            let mut calls = || -> Ended {
-                let mut data = plugin.input.clone();
-                let begin = Instant::now();
-                for _ in 0..plugin.calls {
-                    let len = i32::try_from(data.len()).map_err(|_| operation("input too long"))?;
-                    let args = [WasmValue::from_i32(len)];
-                    let at = first(
-                        invoke_unless_late!(store, &mut input_buffer, args, deadline)?,
-                        wasi,
-                    )?;
-                    if !data.is_empty() {
-                        memory
-                            .mut_slice::<u8>(offset(at)?, data.len())
-                            .ok_or_else(|| operation("input_buffer() is out of bounds"))?
-                            .copy_from_slice(&data);
-                    }
-                    let produced = first(
-                        invoke_unless_late!(store, &mut process, args, deadline)?,
-                        wasi,
-                    )?;
-                    let from = first(
-                        invoke_unless_late!(store, &mut output_buffer, [], deadline)?,
-                        wasi,
-                    )?;
-                    let produced = offset(produced)?;
-                    data.clear();
-                    if produced > 0 {
-                        let bytes = memory
-                            .slice::<u8>(offset(from)?, produced)
-                            .ok_or_else(|| operation("output_buffer() is out of bounds"))?;
-                        data.extend_from_slice(bytes);
-                    }
-                }
-                elapsed = Some(begin.elapsed());
-                invoke!(store, &mut finish, [], deadline).map(drop)
-            };
-            Phase::Calls(calls())
-        })?;
-        let ended = match phase {
-            Phase::Initialize(ended) => {
-                let exit_code = self.exit_code(ended, &output)?;
-                return Err(RunError::Trap(format!(
-                    "`_initialize` exited with code {exit_code}"
-                )));
-            }
-            Phase::Calls(ended) => ended,
-        };
-        let exit_code = self.exit_code(ended, &output)?;
-        // A `proc_exit` inside the loop ends it early: that is no measurement
-        // of the loop.
-        let execute = elapsed.ok_or_else(|| {
-            RunError::Trap(format!(
-                "the plugin exited with code {exit_code} during the calls"
-            ))
-        })?;
-        Ok(self.outcome(exit_code, TimedRegion::PluginCalls, execute, output))
+/// Calls `func` with `args` through `executor`, stopped at `deadline` if
+/// there is one.
+fn invoke(
+    executor: &mut Executor,
+    func: &mut Function,
+    args: &[i32],
+    deadline: Option<Instant>,
+) -> WasmEdgeResult<Vec<WasmValue>> {
+    match deadline {
+        None => executor.call_func(func, values(args)),
+        Some(at) => match at
+            .checked_duration_since(Instant::now())
+            .filter(|left| !left.is_zero())
+        {
+            // A zero timeout would disarm the timer, not fire it.
+            Some(left) => executor.call_func_with_timeout(func, values(args), left),
+            None => Err(Box::new(WasmEdgeError::ExecuteTimeout)),
+        },
     }
 }
 
-/// Where a plugin run stopped.
-enum Phase {
-    /// `_initialize` failed or exited with a non-zero code.
-    Initialize(Ended),
-    /// The calls and `finish` ran, to this end.
-    Calls(Ended),
+fn values(args: &[i32]) -> impl Iterator<Item = WasmValue> + '_ {
+    args.iter().map(|&arg| WasmValue::from_i32(arg))
 }
 
-fn operation(message: &str) -> Box<WasmEdgeError> {
-    Box::new(WasmEdgeError::Operation(message.into()))
-}
-
-/// The i32 a plugin export returned, unless it called `proc_exit`.
-fn first(results: Vec<WasmValue>, wasi: &WasiModule) -> WasmEdgeResult<i32> {
-    exited(wasi)?;
-    results
-        .first()
-        .map(WasmValue::to_i32)
-        .ok_or_else(|| operation("the export returned no value"))
-}
-
-/// A guest pointer or length as a host offset; negative ones are guest bugs.
-fn offset(value: i32) -> WasmEdgeResult<usize> {
-    usize::try_from(value).map_err(|_| operation(&format!("negative offset {value}")))
-}
-
-fn no_export(name: &str) -> impl Fn(Box<WasmEdgeError>) -> RunError + '_ {
-    move |e| RunError::Instantiate(format!("no usable `{name}` export: {e}"))
+/// The error a guest call that called `proc_exit` with a non-zero code stands
+/// for; the WASI module holds the code. (A `proc_exit(0)` looks like a
+/// return: WasmEdge reports both alike and leaves the results unwritten.)
+fn exited(wasi: &WasiModule) -> WasmEdgeResult<()> {
+    match wasi.exit_code() {
+        0 => Ok(()),
+        _ => Err(Box::new(WasmEdgeError::Core(CoreError::Common(
+            CoreCommonError::Terminated,
+        )))),
+    }
 }
 
 /// The configuration of `mode`, with a memory cap in pages if given.
@@ -642,37 +543,23 @@ fn temp_dir() -> Result<tempfile::TempDir, RunError> {
     tempfile::tempdir().map_err(|e| RunError::Other(format!("cannot create a temp dir: {e}")))
 }
 
-#[derive(Default, Clone, Copy)]
-struct Marks {
-    start: Option<Instant>,
-    end: Option<Instant>,
-}
-
 type HostResult = Result<Vec<WasmValue>, CoreError>;
 
-fn bench_start(
+/// `bench.start` (`END` false) and `bench.end`: the time now, in the marks.
+fn mark<const END: bool>(
     marks: &mut Rc<Cell<Marks>>,
     _: &mut wasmedge_sdk::Instance,
     _: &mut CallingFrame,
     _: Vec<WasmValue>,
 ) -> HostResult {
-    marks.set(Marks {
-        start: Some(Instant::now()),
-        ..marks.get()
-    });
-    Ok(Vec::new())
-}
-
-fn bench_end(
-    marks: &mut Rc<Cell<Marks>>,
-    _: &mut wasmedge_sdk::Instance,
-    _: &mut CallingFrame,
-    _: Vec<WasmValue>,
-) -> HostResult {
-    marks.set(Marks {
-        end: Some(Instant::now()),
-        ..marks.get()
-    });
+    let now = Some(Instant::now());
+    let mut set = marks.get();
+    if END {
+        set.end = now;
+    } else {
+        set.start = now;
+    }
+    marks.set(set);
     Ok(Vec::new())
 }
 

@@ -60,9 +60,9 @@ pub(super) struct Live {
     pub(super) _module: wasmedge_sdk::Module,
 }
 
-/// A copy of the handle `found` borrows (an exported function: one pointer
-/// to a function instance its module instance owns). It is never dropped, so
-/// never deletes what it points to; it is used only while the instance lives.
+/// A copy of the handle `found` borrows (an exported function or memory: one
+/// pointer to what its module instance owns). It is never dropped, so never
+/// deletes what it points to; it is used only while the instance lives.
 pub(super) fn handle<T>(found: &T) -> ManuallyDrop<T> {
     // SAFETY: a bitwise copy of a handle that owns nothing it would free.
     ManuallyDrop::new(unsafe { std::ptr::read(found) })

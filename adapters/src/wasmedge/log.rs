@@ -8,6 +8,8 @@ use std::sync::Mutex;
 use wasmedge_sdk::LogManager;
 use wasmedge_sdk::error::WasmEdgeError;
 
+use crate::guest;
+
 /// How WasmEdge words the log line of a `memory.grow` its page limit refused
 /// (0.14: "Memory Instance: Memory grow page failed, exceeded limited N page
 /// size in configuration."). Only that refusal logs it: growth past the
@@ -78,9 +80,7 @@ pub(super) fn trap_message(error: &WasmEdgeError, log: &[String], refused: Optio
         message.push_str(&format!(" at bytecode offset {offset}"));
     }
     if let Some(bytes) = refused {
-        message.push_str(&format!(
-            " (after growth to {bytes} bytes or more was refused by the memory cap)"
-        ));
+        message.push_str(&guest::refused_by_cap(bytes, true));
     }
     message
 }

@@ -1,8 +1,8 @@
 //! WasmEdge's built-in WASI has no virtual stdio: the guest reads fd 0 and
 //! writes fds 1 and 2 of the process itself, and WasmEdge's own log (spdlog)
 //! writes there too. So around each run the adapter points those fds at temp
-//! files, and afterwards takes WasmEdge's log lines back out of what the guest
-//! wrote.
+//! files ([`Capture`]), and afterwards takes WasmEdge's log lines back out of
+//! what the guest wrote.
 //!
 //! The fds are swapped in a file descriptor table private to the calling
 //! thread (`unshare(CLONE_FILES)`), so no other thread of the process (the
@@ -13,6 +13,8 @@ use std::cell::Cell;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+
+use super::log::LogWindow;
 
 thread_local! {
     static PRIVATE_TABLE: Cell<bool> = const { Cell::new(false) };
@@ -37,9 +39,81 @@ pub(super) fn private_fd_table() -> io::Result<()> {
     })
 }
 
-/// fds 0, 1 and 2 of this thread pointed at temp files: stdin holding the
-/// guest's input, stdout and stderr empty. Dropping it puts the originals back.
-pub(super) struct Redirect {
+/// What the guest wrote, without WasmEdge's log lines, and those lines.
+#[derive(Default)]
+pub(super) struct Output {
+    pub(super) stdout: Vec<u8>,
+    pub(super) stderr: Vec<u8>,
+    pub(super) log: Vec<String>,
+}
+
+/// The guest's stdin: its bytes, then the temp file that holds them, made at
+/// the first run (instantiation is timed). Every run of the instance reads
+/// fd 0 on from where the last one stopped, as from one stream: fd 0 shares
+/// the file's offset.
+pub(super) struct Stdin {
+    bytes: Vec<u8>,
+    file: Option<File>,
+}
+
+impl Stdin {
+    pub(super) fn new(bytes: Vec<u8>) -> Stdin {
+        Stdin { bytes, file: None }
+    }
+
+    fn file(&mut self) -> io::Result<&File> {
+        let file = match self.file.take() {
+            Some(file) => file,
+            None => {
+                let mut file = tempfile::tempfile()?;
+                file.write_all(&self.bytes)?;
+                file.seek(SeekFrom::Start(0))?;
+                file
+            }
+        };
+        Ok(self.file.insert(file))
+    }
+}
+
+/// A run's stdio captured and WasmEdge's error log on, from
+/// [`Capture::begin`] to [`Capture::finish`]: outside whatever the run times.
+pub(super) struct Capture {
+    // Before `redirect`: a capture dropped unfinished turns the log off
+    // before it puts the fds back, as `finish` does.
+    log: LogWindow,
+    redirect: Redirect,
+}
+
+impl Capture {
+    /// Points fds 0, 1 and 2 at `stdin` and empty temp files; call it on a
+    /// thread that has [`private_fd_table`].
+    pub(super) fn begin(stdin: &mut Stdin) -> io::Result<Capture> {
+        let redirect = Redirect::begin(stdin.file()?)?;
+        Ok(Capture {
+            log: LogWindow::open(),
+            redirect,
+        })
+    }
+
+    /// Puts the original fds back and adds to `output` what the run wrote and
+    /// WasmEdge logged.
+    pub(super) fn finish(self, output: &mut Output) -> io::Result<()> {
+        let Capture { log, redirect } = self;
+        drop(log);
+        let (stdout, stderr) = redirect.finish()?;
+        let (stdout, mut log) = split_log(stdout);
+        let (stderr, more) = split_log(stderr);
+        log.extend(more);
+        output.stdout.extend(stdout);
+        output.stderr.extend(stderr);
+        output.log.extend(log);
+        Ok(())
+    }
+}
+
+/// fds 0, 1 and 2 of this thread pointed at files: stdin at the guest's,
+/// stdout and stderr at empty temp files. Dropping it puts the originals back.
+struct Redirect {
     /// The original fds 0, 1, 2 (`None`: that fd was closed).
     saved: [Option<OwnedFd>; 3],
     stdout: File,
@@ -49,10 +123,7 @@ pub(super) struct Redirect {
 
 impl Redirect {
     /// Swaps the fds; call it on a thread that has [`private_fd_table`].
-    pub(super) fn begin(stdin: &[u8]) -> io::Result<Redirect> {
-        let mut input = tempfile::tempfile()?;
-        input.write_all(stdin)?;
-        input.seek(SeekFrom::Start(0))?;
+    fn begin(stdin: &File) -> io::Result<Redirect> {
         let stdout = tempfile::tempfile()?;
         let stderr = tempfile::tempfile()?;
         flush_all();
@@ -63,17 +134,15 @@ impl Redirect {
             restored: false,
         };
         // From here on, dropping `redirect` restores whatever was swapped.
-        for (fd, file) in [(0, &input), (1, &redirect.stdout), (2, &redirect.stderr)] {
+        for (fd, file) in [(0, stdin), (1, &redirect.stdout), (2, &redirect.stderr)] {
             dup2(file.as_raw_fd(), fd)?;
         }
-        // fd 0 keeps the input open; the swap holds the other two.
-        drop(input);
         Ok(redirect)
     }
 
     /// Puts the original fds back and returns what the run wrote to stdout
     /// and stderr.
-    pub(super) fn finish(mut self) -> io::Result<(Vec<u8>, Vec<u8>)> {
+    fn finish(mut self) -> io::Result<(Vec<u8>, Vec<u8>)> {
         self.restore()?;
         Ok((read_all(&mut self.stdout)?, read_all(&mut self.stderr)?))
     }
@@ -155,7 +224,7 @@ fn read_all(file: &mut File) -> io::Result<Vec<u8>> {
 /// Takes the lines WasmEdge logged (spdlog's default format,
 /// `[2025-01-31 12:00:00.000] [error] message`, possibly with colour codes)
 /// out of a captured stream: returns the guest's own bytes and the messages.
-pub(super) fn split_log(captured: Vec<u8>) -> (Vec<u8>, Vec<String>) {
+fn split_log(captured: Vec<u8>) -> (Vec<u8>, Vec<String>) {
     let mut guest = Vec::with_capacity(captured.len());
     let mut log = Vec::new();
     let mut rest = captured.as_slice();
