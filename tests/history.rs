@@ -187,3 +187,60 @@ fn bad_inputs_exit_2_with_a_clear_message() {
         text(&output)
     );
 }
+
+/// `compare --baseline history:N CURRENT` judges CURRENT against the last runs
+/// on its host in the database; its bad inputs are usage errors.
+#[test]
+fn compare_takes_its_baseline_from_the_history() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("history.sqlite");
+    let db_arg = db.display().to_string();
+    let later = a_day_later(tmp.path()).display().to_string();
+    let compare = |args: &[&str]| {
+        let mut all = vec!["compare", "--db", &db_arg];
+        all.extend_from_slice(args);
+        wasm_arena(&all)
+    };
+
+    let output = compare(&["--baseline", "history:3", &later]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        text(&output).contains("no history database at"),
+        "{}",
+        text(&output)
+    );
+
+    let first = committed().display().to_string();
+    assert!(history(&db, &["add", &first]).status.success());
+    let output = compare(&["--baseline", "history:3", &later]);
+    // Only medians changed in the later copy: its samples are the same.
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let json: Value = serde_json::from_str(
+        &std::fs::read_to_string(Path::new(&later).join("compare.json")).unwrap(),
+    )
+    .unwrap();
+    let base = json["base"]["dir"].as_str().unwrap();
+    assert!(
+        base.starts_with("history: the last 1 run(s) on this host"),
+        "{base}"
+    );
+    assert!(!json["pairs"].as_array().unwrap().is_empty());
+
+    for (args, expected) in [
+        (vec!["--baseline", "history:0", &later], "history:N"),
+        (vec!["--baseline", "latest", &later], "history:N"),
+        (
+            vec!["--baseline", "history", &first, &later],
+            "give only CURRENT",
+        ),
+        (vec![&later], "give BASE and CURRENT"),
+    ] {
+        let output = compare(&args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {}", text(&output));
+        assert!(
+            text(&output).contains(expected),
+            "{args:?}: {}",
+            text(&output)
+        );
+    }
+}

@@ -13,6 +13,7 @@ use wasm_arena_harness::analysis::compare::{
     self, CompareError, DEFAULT_CONFIDENCE, DEFAULT_THRESHOLD, Options, Run,
 };
 use wasm_arena_harness::export;
+use wasm_arena_harness::history::History;
 use wasm_arena_harness::output::table;
 use wasm_arena_harness::report::{self, markdown};
 use wasm_arena_harness::results::{self, Results};
@@ -22,10 +23,17 @@ use super::exit::{Classify, Error, Outcome};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The results directory to compare against (main's last run, say).
-    base: PathBuf,
-    /// The results directory to judge.
-    current: PathBuf,
+    /// BASE CURRENT: the results directory to compare against (main's last
+    /// run, say) and the one to judge; only CURRENT with --baseline.
+    #[arg(required = true, num_args = 1..=2, value_name = "BASE CURRENT")]
+    dirs: Vec<PathBuf>,
+    /// Compare against the history database instead of BASE: `history` (the
+    /// last 5 runs on CURRENT's host at its size) or `history:N`.
+    #[arg(long, value_name = "history[:N]", value_parser = baseline)]
+    baseline: Option<usize>,
+    /// The history database --baseline reads.
+    #[arg(long, default_value = "results/history.sqlite")]
+    db: PathBuf,
     /// Level of the confidence interval of every ratio.
     #[arg(long, default_value_t = DEFAULT_CONFIDENCE, value_parser = level)]
     confidence: f64,
@@ -55,6 +63,20 @@ fn level(value: &str) -> Result<f64, String> {
     }
 }
 
+/// A `--baseline`: `history` or `history:N`, as the number of runs N.
+fn baseline(value: &str) -> Result<usize, String> {
+    let usage = || "must be `history` or `history:N` with N a number of runs, such as history:5";
+    match value.split_once(':') {
+        None if value == "history" => Ok(5),
+        Some(("history", n)) => n
+            .parse()
+            .ok()
+            .filter(|&n| n > 0)
+            .ok_or_else(|| usage().into()),
+        _ => Err(usage().into()),
+    }
+}
+
 /// A `--threshold`: a relative change from 0 up to (not including) 1.
 fn threshold(value: &str) -> Result<f64, String> {
     match value.parse::<f64>() {
@@ -65,7 +87,35 @@ fn threshold(value: &str) -> Result<f64, String> {
 
 pub fn execute(args: Args) -> Result<Outcome, Error> {
     let load = |dir: &Path| -> Result<Results, Error> { results::load(dir).usage() };
-    let (base, current) = (load(&args.base)?, load(&args.current)?);
+    let (base_label, base, current_dir, current) = match (args.baseline, args.dirs.as_slice()) {
+        (None, [base, current]) => (
+            base.display().to_string(),
+            load(base)?,
+            current,
+            load(current)?,
+        ),
+        (Some(last), [current_dir]) => {
+            let current = load(current_dir)?;
+            let history = History::open(&args.db).usage()?;
+            let baseline = history
+                .baseline(&current.host, current.settings.size, last)
+                .usage()?;
+            let ids: Vec<String> = baseline.runs.iter().map(|r| r.id.to_string()).collect();
+            let label = format!(
+                "history: the last {} run(s) on this host in {} (ids {})",
+                baseline.runs.len(),
+                args.db.display(),
+                ids.join(", ")
+            );
+            (label, baseline.results, current_dir, current)
+        }
+        (Some(_), _) => return Err(Error::usage("with --baseline, give only CURRENT")),
+        (None, _) => {
+            return Err(Error::usage(
+                "give BASE and CURRENT, or --baseline history[:N] and CURRENT",
+            ));
+        }
+    };
     let options = Options {
         confidence: args.confidence,
         threshold: args.threshold,
@@ -73,13 +123,15 @@ pub fn execute(args: Args) -> Result<Outcome, Error> {
         resamples: RESAMPLES,
         seed: args.seed,
     };
-    let side = |dir: &Path, results| Run {
-        label: dir.display().to_string(),
-        results,
-    };
     let comparison = compare::compare(
-        &side(&args.base, &base),
-        &side(&args.current, &current),
+        &Run {
+            label: base_label,
+            results: &base,
+        },
+        &Run {
+            label: current_dir.display().to_string(),
+            results: &current,
+        },
         &options,
     )
     .map_err(|e| {
@@ -105,7 +157,7 @@ pub fn execute(args: Args) -> Result<Outcome, Error> {
     }
     println!("{}", report::compare::headline(&comparison).to_plain());
 
-    let out = args.out.unwrap_or_else(|| args.current.clone());
+    let out = args.out.clone().unwrap_or_else(|| current_dir.clone());
     export::write(&out, &comparison, &export::compare::renderings()).operational()?;
     let exporters = args.exports.exporters(Some(&comparison))?;
     export::write(&out, &current, &exporters).operational()?;
