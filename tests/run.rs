@@ -434,6 +434,7 @@ fn warm_and_density_scenarios_measure_in_process_hosts_and_say_why_not() {
         "## Density",
         "charts/density.svg",
         "1001 not reached",
+        "of 18 warm-start and density cells measured (5 requests per warm host",
     ] {
         assert!(report.contains(section), "{section} missing");
     }

@@ -9,6 +9,30 @@ use crate::stats::{NOISY_CV, is_noisy};
 use wasm_arena_adapters::TimedRegion;
 
 pub fn build(r: &Results) -> Report {
+    // A run of only the warm and density scenarios has no iteration cells.
+    let mut sections = if r.cells.is_empty() && !r.scenarios.is_empty() {
+        Vec::new()
+    } else {
+        iteration_sections(r)
+    };
+    sections.extend(super::scenario::sections(r));
+    sections.extend(failures(r));
+    sections.push(common::runtimes(&r.runtimes));
+    sections.push(Section::new(
+        "Workloads",
+        vec![Block::Table(workloads_table(&r.workloads))],
+    ));
+    sections.push(how_to_read());
+    Report {
+        title: "wasm-arena report".into(),
+        preamble: preamble(r),
+        sections,
+    }
+}
+
+/// The sections of the iteration cells: execute, each phase, compile
+/// throughput, memory and processes.
+fn iteration_sections(r: &Results) -> Vec<Section> {
     let mut sections = vec![Section::new(
         "Execute time (median and 95% confidence interval)",
         vec![Block::Table(summary_matrix(r))],
@@ -38,24 +62,12 @@ pub fn build(r: &Results) -> Report {
             },
         ))],
     ));
-    sections.extend(super::scenario::sections(r));
     sections.push(memory(r));
     sections.push(Section::new(
         "Processes",
         vec![Block::Table(process_table(r))],
     ));
-    sections.extend(failures(r));
-    sections.push(common::runtimes(&r.runtimes));
-    sections.push(Section::new(
-        "Workloads",
-        vec![Block::Table(workloads_table(&r.workloads))],
-    ));
-    sections.push(how_to_read());
-    Report {
-        title: "wasm-arena report".into(),
-        preamble: preamble(r),
-        sections,
-    }
+    sections
 }
 
 /// Whether the run is complete, how it was run, where, and the headline.
@@ -98,10 +110,23 @@ fn preamble(r: &Results) -> Vec<Block> {
     ));
     blocks.push(common::host(&r.host));
     let ok = r.cells.iter().filter(|c| c.status == Status::Ok).count();
-    blocks.push(Block::Paragraph(Text::new().strong(format!(
-        "{ok} of {} cells measured and verified.",
-        r.cells.len()
-    ))));
+    let mut headline = format!("{ok} of {} cells measured and verified.", r.cells.len());
+    if let Some(s) = &r.scenario_settings {
+        let done = r
+            .scenarios
+            .iter()
+            .filter(|c| c.status == Status::Ok)
+            .count();
+        let levels: Vec<String> = s.levels.iter().map(u32::to_string).collect();
+        headline.push_str(&format!(
+            " {done} of {} warm-start and density cells measured ({} requests per warm host; \
+             density levels {}).",
+            r.scenarios.len(),
+            s.requests,
+            levels.join(", ")
+        ));
+    }
+    blocks.push(Block::Paragraph(Text::new().strong(headline)));
     blocks
 }
 
