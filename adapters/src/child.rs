@@ -18,18 +18,45 @@ use serde::{Deserialize, Serialize};
 /// The descriptor a child writes its report on.
 pub const REPORT_FD: RawFd = 3;
 
-/// A pipe the child gets as [`REPORT_FD`]: a channel of its own, apart from
-/// the stdout the guest writes. Made before the spawn, so that failing to
-/// make it has its own message.
+/// The environment variable that names the report descriptor of a child
+/// given a [`ReportPipe::named`] pipe (`hosts/common.rs` and the native
+/// twins' shim read it).
+pub const REPORT_FD_VAR: &str = "WASM_ARENA_REPORT_FD";
+
+/// A pipe the child reports on: a channel of its own, apart from the stdout
+/// the guest writes. Made before the spawn, so that failing to make it has
+/// its own message.
 pub struct ReportPipe {
     reader: io::PipeReader,
     writer: io::PipeWriter,
+    /// Whether the child finds it by [`REPORT_FD_VAR`] rather than as fd 3.
+    named: bool,
 }
 
 impl ReportPipe {
+    /// A pipe the child gets as [`REPORT_FD`]. Moving it there takes code in
+    /// the child before exec, so the spawn forks (copies the parent's page
+    /// tables) instead of using `posix_spawn`.
     pub fn new() -> io::Result<ReportPipe> {
         let (reader, writer) = io::pipe()?;
-        Ok(ReportPipe { reader, writer })
+        Ok(ReportPipe {
+            reader,
+            writer,
+            named: false,
+        })
+    }
+
+    /// A pipe the child inherits under whatever number it has, named in its
+    /// [`REPORT_FD_VAR`]: nothing runs in the child before exec, so the spawn
+    /// is a `posix_spawn` (vfork), whose cost does not grow with the parent's
+    /// size. For timing a process start. While such a spawn is under way,
+    /// a child spawned by another thread would inherit the pipe too, so
+    /// only a caller that spawns from one thread uses it.
+    pub fn named() -> io::Result<ReportPipe> {
+        Ok(ReportPipe {
+            named: true,
+            ..ReportPipe::new()?
+        })
     }
 }
 
@@ -130,6 +157,12 @@ impl Reader {
         }
     }
 
+    /// Waits until the child has written something (true) or closed the
+    /// pipe without a byte (false).
+    pub fn wait_output(&mut self, deadline: Option<Instant>) -> Result<bool, Waited> {
+        Ok(!self.buffered.is_empty() || self.fill(deadline)? > 0)
+    }
+
     /// Everything until every writer has closed the pipe (the child exited).
     pub fn read_to_end(&mut self, deadline: Option<Instant>) -> Result<Vec<u8>, Waited> {
         while self.fill(deadline)? != 0 {}
@@ -206,7 +239,20 @@ pub fn spawn(mut command: Command, options: Options) -> io::Result<Child> {
             Output::Collect | Output::Read => Stdio::piped(),
         })
         .stderr(Stdio::piped());
-    let report_fd = options.report.as_ref().map(|pipe| pipe.writer.as_raw_fd());
+    let mut report_fd = None;
+    if let Some(pipe) = &options.report {
+        let fd = pipe.writer.as_raw_fd();
+        if pipe.named {
+            // SAFETY: clears close-on-exec on a descriptor this process owns;
+            // it is closed right after the spawn.
+            if unsafe { libc::fcntl(fd, libc::F_SETFD, 0) } != 0 {
+                return Err(io::Error::last_os_error());
+            }
+            command.env(REPORT_FD_VAR, fd.to_string());
+        } else {
+            report_fd = Some(fd);
+        }
+    }
     let parent = options.die_with_parent.then(std::process::id);
     if report_fd.is_some() || parent.is_some() {
         // SAFETY: `in_child` makes only async-signal-safe calls (dup2, fcntl,

@@ -46,6 +46,30 @@ pub struct RuntimeDescriptor {
     /// Resolved only where it is shown or recorded.
     pub version: Version,
     pub(crate) factory: Option<Factory>,
+    /// How `run --scenario cold` starts it in a fresh process.
+    pub cold: ColdHost,
+}
+
+/// How the cold-start scenario starts a runtime id: a fresh process per
+/// request that loads the module, instantiates it and runs it, as a
+/// serverless platform would. Never wasm-arena's own binary, which links
+/// every runtime compiled in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColdHost {
+    /// One of wasm-arena's host programs (`hosts/`), built beside its binary.
+    Program {
+        /// The binary's name.
+        bin: &'static str,
+        /// Its engine options for this id.
+        options: &'static [&'static str],
+        /// `Ok` when the runtime has a precompiled artifact the host can load
+        /// (`compile`, then `run --precompiled`); else why not.
+        artifact: Result<(), &'static str>,
+    },
+    /// node on PATH running `hosts/node.mjs` (node's own `node:wasi`).
+    Node,
+    /// The workload's native twin, run as it is.
+    Twin,
 }
 
 impl RuntimeDescriptor {

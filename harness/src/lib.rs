@@ -3,6 +3,7 @@
 
 pub mod analysis;
 pub mod catalog;
+pub mod cold;
 pub mod conformance;
 pub mod export;
 pub mod history;

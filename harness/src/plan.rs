@@ -118,6 +118,12 @@ impl Plan {
             .iter()
             .map(|scenario| match scenario {
                 Scenario::Run => iterations,
+                Scenario::Cold => {
+                    self.cells()
+                        .map(|(r, _)| crate::cold::variants(&self.runtimes[r]).len() as u64)
+                        .sum::<u64>()
+                        * u64::from(self.scenario_settings.requests)
+                }
                 Scenario::Warm => cells * u64::from(self.scenario_settings.requests),
                 Scenario::Density => cells * self.scenario_settings.levels.len() as u64,
             })

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::catalog::Workload;
+use crate::cold;
 use crate::export::{self, Exporter};
 use crate::host::Host;
 use crate::output::progress::Progress;
@@ -127,26 +128,30 @@ impl Runner<'_> {
 }
 
 impl Runner<'_> {
-    /// The warm and density scenarios: one host worker per cell and scenario,
-    /// after the iteration cells.
+    /// The start-up scenarios, after the iteration cells: cold start from
+    /// this process, warm and density in one host worker per cell.
     fn scenarios(&self, results: &mut Results, progress: &Progress) -> Result<()> {
         let plan = self.plan;
         let cells: Vec<(usize, usize)> = plan.cells().collect();
         for &scenario in plan.scenarios.iter().filter(|s| **s != Scenario::Run) {
-            let units = match scenario {
-                Scenario::Warm => u64::from(plan.scenario_settings.requests),
-                _ => plan.scenario_settings.levels.len() as u64,
-            };
             for &(r, w) in &cells {
                 if self.interrupted.load(Ordering::SeqCst) {
                     return Ok(());
                 }
                 let runtime = &plan.runtimes[r];
                 let workload = &plan.workloads[w];
-                let cell = match skipped(runtime, workload) {
+                let units = match scenario {
+                    Scenario::Cold => {
+                        cold::variants(runtime).len() as u64
+                            * u64::from(plan.scenario_settings.requests)
+                    }
+                    Scenario::Warm => u64::from(plan.scenario_settings.requests),
+                    _ => plan.scenario_settings.levels.len() as u64,
+                };
+                let cells = match skipped(runtime, workload) {
                     Some((status, reason)) => {
                         progress.advance(units);
-                        ScenarioCell {
+                        vec![ScenarioCell {
                             runtime: runtime.id.into(),
                             workload: workload.id.clone(),
                             scenario,
@@ -154,8 +159,25 @@ impl Runner<'_> {
                             error: Some(reason),
                             warm: None,
                             density: None,
+                            cold: None,
                             peak_rss_bytes: None,
-                        }
+                        }]
+                    }
+                    None if scenario == Scenario::Cold => {
+                        progress.start(&format!("{} · {} · cold", runtime.id, workload.id));
+                        let job = cold::Job {
+                            runtime,
+                            workload,
+                            requests: plan.scenario_settings.requests,
+                            timeout: plan.kill_after(w),
+                        };
+                        let mut done = 0;
+                        let cells = cold::measure(&job, &mut || {
+                            done += 1;
+                            progress.advance(1);
+                        });
+                        progress.advance(units.saturating_sub(done));
+                        cells
                     }
                     None => {
                         progress.start(&format!(
@@ -186,16 +208,16 @@ impl Runner<'_> {
                         if run.exit == worker::Exit::Interrupted {
                             return Ok(());
                         }
-                        scenario::cell_from_run(
+                        vec![scenario::cell_from_run(
                             runtime.id,
                             &workload.id,
                             scenario,
                             &plan.scenario_settings,
                             &run,
-                        )
+                        )]
                     }
                 };
-                results.scenarios.push(cell);
+                results.scenarios.extend(cells);
                 export::write(self.out_dir, results, &self.exporters)?;
             }
         }

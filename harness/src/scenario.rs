@@ -1,7 +1,8 @@
-//! The start-up scenarios beside the iteration cells of `run`: a warm host
+//! The start-up scenarios beside the iteration cells of `run`: cold start (a
+//! fresh process per request, measured in [`crate::cold`]), a warm host
 //! serving requests (a fresh instance of an already compiled module per
-//! request) and density (many instances alive at once in one host). Each
-//! (runtime, workload, scenario) runs in one worker process of its own; its
+//! request) and density (many instances alive at once in one host). Warm and
+//! density run each (runtime, workload) in one worker process of its own; its
 //! events become a [`ScenarioCell`] here.
 
 use serde::{Deserialize, Serialize};
@@ -16,6 +17,9 @@ use crate::worker::protocol::{Event, LevelSample, RequestSample};
 pub enum Scenario {
     /// The iteration cells: compile, instantiate and execute afresh each time.
     Run,
+    /// A fresh process per request: spawn, load, instantiate, run, first
+    /// byte of output.
+    Cold,
     /// One compiled module in a long-lived host; per request a new instance,
     /// the handler's run, and the drop.
     Warm,
@@ -25,11 +29,17 @@ pub enum Scenario {
 }
 
 impl Scenario {
-    pub const ALL: [Scenario; 3] = [Scenario::Run, Scenario::Warm, Scenario::Density];
+    pub const ALL: [Scenario; 4] = [
+        Scenario::Run,
+        Scenario::Cold,
+        Scenario::Warm,
+        Scenario::Density,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Scenario::Run => "run",
+            Scenario::Cold => "cold",
             Scenario::Warm => "warm",
             Scenario::Density => "density",
         }
@@ -43,14 +53,15 @@ impl std::str::FromStr for Scenario {
         Scenario::ALL
             .into_iter()
             .find(|scenario| scenario.name() == s)
-            .ok_or_else(|| format!("unknown scenario `{s}` (run, warm, density)"))
+            .ok_or_else(|| format!("unknown scenario `{s}` (run, cold, warm, density)"))
     }
 }
 
 /// How a scenario is sized.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScenarioSettings {
-    /// Requests a warm host serves.
+    /// Requests a warm host serves, and fresh processes a cold start starts
+    /// (per variant).
     pub requests: u32,
     /// How many instances are alive at each density level, ascending.
     pub levels: Vec<u32>,
@@ -79,6 +90,8 @@ pub struct ScenarioCell {
     pub warm: Option<WarmResult>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub density: Option<DensityResult>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cold: Option<crate::cold::ColdResult>,
     /// The host process's own peak resident size.
     pub peak_rss_bytes: Option<u64>,
 }
@@ -223,6 +236,7 @@ pub fn cell_from_run(
         error,
         warm,
         density,
+        cold: None,
         peak_rss_bytes,
     }
 }

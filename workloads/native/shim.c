@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -57,10 +58,14 @@ __attribute__((destructor)) static void report(void) {
 
 __attribute__((constructor)) static void load(void) {
     loaded = now();
-    /* Only a pipe inherited as fd 3 is the harness's. Move it out of the way so
-     * the twin's own files get the descriptors they would get anyway. */
+    /* The harness's pipe is fd 3, or the descriptor WASM_ARENA_REPORT_FD
+     * names (a spawn that times the start: see adapters/src/child.rs). Only
+     * a pipe is the harness's. Move it out of the way so the twin's own
+     * files get the descriptors they would get anyway. */
+    const char *named = getenv("WASM_ARENA_REPORT_FD");
+    int fd = named != NULL ? atoi(named) : 3;
     struct stat st;
-    if (fstat(3, &st) != 0 || !S_ISFIFO(st.st_mode)) return;
-    report_fd = fcntl(3, F_DUPFD_CLOEXEC, 100);
-    close(3);
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISFIFO(st.st_mode)) return;
+    report_fd = fcntl(fd, F_DUPFD_CLOEXEC, 100);
+    close(fd);
 }

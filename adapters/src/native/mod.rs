@@ -17,7 +17,7 @@
 mod twin;
 
 use crate::Tier;
-use crate::registry::{Factory, RuntimeDescriptor, Version};
+use crate::registry::{ColdHost, Factory, RuntimeDescriptor, Version};
 
 pub const ID: &str = "native";
 
@@ -28,7 +28,22 @@ pub(crate) const DESCRIPTORS: [RuntimeDescriptor; 1] = [RuntimeDescriptor {
     feature: "native",
     version: Version::Built(env!("NATIVE_TOOLCHAIN")),
     factory: FACTORY,
+    cold: ColdHost::Twin,
 }];
+
+/// The native twin of a module, to run as a program of its own (the
+/// cold-start scenario does).
+#[cfg(feature = "native")]
+pub fn twin(wasm: &[u8]) -> Result<std::path::PathBuf, crate::RunError> {
+    twin::path(wasm)
+}
+
+#[cfg(not(feature = "native"))]
+pub fn twin(_: &[u8]) -> Result<std::path::PathBuf, crate::RunError> {
+    Err(crate::RunError::Unsupported(
+        "native is not compiled into this binary; rebuild with `--features native`".into(),
+    ))
+}
 
 #[cfg(feature = "native")]
 const FACTORY: Option<Factory> = Some(twin::Native::boxed);

@@ -61,23 +61,7 @@ impl Runtime for Native {
     }
 
     fn compile(&self, wasm: &[u8]) -> Result<Box<dyn Module>, RunError> {
-        if let Some(error) = built::BUILD_ERROR {
-            return Err(RunError::Unsupported(format!(
-                "the native twins were not built when cargo built wasm-arena: {error}"
-            )));
-        }
-        let digest = hex::encode(Sha256::digest(wasm));
-        let twin = built::TWINS
-            .iter()
-            .find(|(sha, _)| *sha == digest)
-            .map(|(_, path)| PathBuf::from(path))
-            .ok_or_else(|| {
-                RunError::Unsupported(format!(
-                    "no native twin for this module (sha256 {digest}): only the catalog's C and \
-                     Rust workloads, as committed, have one"
-                ))
-            })?;
-        Ok(Box::new(Twin { path: twin }))
+        Ok(Box::new(Twin { path: path(wasm)? }))
     }
 
     fn precompile(&self, _wasm: &[u8]) -> Result<Option<Vec<u8>>, RunError> {
@@ -89,6 +73,26 @@ impl Runtime for Native {
             "native twins are built by cargo; there is no artifact to load".into(),
         ))
     }
+}
+
+/// The twin built for this module.
+pub(super) fn path(wasm: &[u8]) -> Result<PathBuf, RunError> {
+    if let Some(error) = built::BUILD_ERROR {
+        return Err(RunError::Unsupported(format!(
+            "the native twins were not built when cargo built wasm-arena: {error}"
+        )));
+    }
+    let digest = hex::encode(Sha256::digest(wasm));
+    built::TWINS
+        .iter()
+        .find(|(sha, _)| *sha == digest)
+        .map(|(_, path)| PathBuf::from(path))
+        .ok_or_else(|| {
+            RunError::Unsupported(format!(
+                "no native twin for this module (sha256 {digest}): only the catalog's C and \
+                 Rust workloads, as committed, have one"
+            ))
+        })
 }
 
 struct Twin {

@@ -10,7 +10,7 @@ mod engine;
 mod node;
 
 use crate::Tier;
-use crate::registry::{Factory, RuntimeDescriptor, Version};
+use crate::registry::{ColdHost, Factory, RuntimeDescriptor, Version};
 
 pub const ID: &str = "v8";
 
@@ -21,6 +21,7 @@ pub(crate) const DESCRIPTORS: [RuntimeDescriptor; 1] = [RuntimeDescriptor {
     feature: "v8",
     version: VERSION,
     factory: FACTORY,
+    cold: ColdHost::Node,
 }];
 
 /// The node on PATH, asked only where the version is shown or recorded: a
@@ -34,6 +35,22 @@ const VERSION: Version = Version::Probe(|| {
 
 #[cfg(not(feature = "v8"))]
 const VERSION: Version = Version::Built("node");
+
+/// The node on PATH, for the cold-start scenario's own node processes.
+#[cfg(feature = "v8")]
+pub fn node() -> Result<std::path::PathBuf, crate::RunError> {
+    node::probe()
+        .as_ref()
+        .map(|found| found.path.clone())
+        .map_err(|e| crate::RunError::Unsupported(e.clone()))
+}
+
+#[cfg(not(feature = "v8"))]
+pub fn node() -> Result<std::path::PathBuf, crate::RunError> {
+    Err(crate::RunError::Unsupported(
+        "v8 is not compiled into this binary; rebuild with `--features v8`".into(),
+    ))
+}
 
 #[cfg(feature = "v8")]
 const FACTORY: Option<Factory> = Some(engine::V8::boxed);

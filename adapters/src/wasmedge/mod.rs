@@ -15,7 +15,7 @@ mod signals;
 mod stdio;
 
 use crate::Tier;
-use crate::registry::{Factory, RuntimeDescriptor, Version};
+use crate::registry::{ColdHost, Factory, RuntimeDescriptor, Version};
 
 /// How a WasmEdge runtime id runs the module.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +47,17 @@ impl Mode {
             feature: "wasmedge",
             version: Version::Built(env!("WASMEDGE_SDK_VERSION")),
             factory: factory(self),
+            cold: ColdHost::Program {
+                bin: "wasm-arena-cold-wasmedge",
+                options: match self {
+                    Mode::Interpreter => &["--mode", "interpreter"],
+                    Mode::Aot => &["--mode", "aot"],
+                },
+                artifact: match self {
+                    Mode::Interpreter => Err("the interpreter runs the .wasm; it has no artifact"),
+                    Mode::Aot => Ok(()),
+                },
+            },
         }
     }
 }

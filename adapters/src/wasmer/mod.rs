@@ -6,7 +6,7 @@
 mod engine;
 
 use crate::Tier;
-use crate::registry::{Factory, RuntimeDescriptor, Version};
+use crate::registry::{ColdHost, Factory, RuntimeDescriptor, Version};
 
 /// The compiler a Wasmer runtime id uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +47,15 @@ impl Compiler {
             feature: self.feature(),
             version: Version::Built(env!("WASMER_VERSION")),
             factory: factory(self),
+            cold: ColdHost::Program {
+                bin: "wasm-arena-cold-wasmer",
+                options: match self {
+                    Compiler::Cranelift => &["--compiler", "cranelift"],
+                    Compiler::Singlepass => &["--compiler", "singlepass"],
+                    Compiler::Llvm => &["--compiler", "llvm"],
+                },
+                artifact: Ok(()),
+            },
         }
     }
 }

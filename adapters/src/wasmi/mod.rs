@@ -5,7 +5,7 @@
 mod engine;
 
 use crate::Tier;
-use crate::registry::{Factory, RuntimeDescriptor, Version};
+use crate::registry::{ColdHost, Factory, RuntimeDescriptor, Version};
 
 pub const ID: &str = "wasmi";
 
@@ -16,6 +16,11 @@ pub(crate) const DESCRIPTORS: [RuntimeDescriptor; 1] = [RuntimeDescriptor {
     feature: "wasmi",
     version: Version::Built(env!("WASMI_VERSION")),
     factory: FACTORY,
+    cold: ColdHost::Program {
+        bin: "wasm-arena-cold-wasmi",
+        options: &[],
+        artifact: Err("wasmi has no precompiled artifact: it translates each function at load"),
+    },
 }];
 
 #[cfg(feature = "wasmi")]

@@ -8,7 +8,7 @@
 mod engine;
 
 use crate::Tier;
-use crate::registry::{Factory, RuntimeDescriptor, Version};
+use crate::registry::{ColdHost, Factory, RuntimeDescriptor, Version};
 
 /// The compiler a Wasmtime runtime id uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +52,22 @@ impl Variant {
         }
     }
 
+    /// The cold-start host's options for this id (`hosts/wasmtime.rs`).
+    const fn cold(self) -> ColdHost {
+        ColdHost::Program {
+            bin: "wasm-arena-cold-wasmtime",
+            options: match (self.compiler, self.pooling) {
+                (Compiler::Cranelift, false) => &["--strategy", "cranelift"],
+                (Compiler::Cranelift, true) => {
+                    &["--strategy", "cranelift", "--allocator", "pooling"]
+                }
+                (Compiler::Winch, _) => &["--strategy", "winch"],
+                (Compiler::Pulley, _) => &["--strategy", "pulley"],
+            },
+            artifact: Ok(()),
+        }
+    }
+
     const fn tier(self) -> Tier {
         match self.compiler {
             Compiler::Cranelift => Tier::Optimizing,
@@ -74,6 +90,7 @@ const fn descriptor(index: usize) -> RuntimeDescriptor {
         feature: "wasmtime",
         version: Version::Built(env!("WASMTIME_VERSION")),
         factory: FACTORIES[index],
+        cold: variant.cold(),
     }
 }
 

@@ -28,9 +28,10 @@ pub fn summary(results: &Results) -> Table {
     terminal::table(&run::summary_matrix(results))
 }
 
-/// The warm-start and density tables of a run that measured them.
+/// The cold-start, warm-start and density tables of a run that measured them.
 pub fn scenarios(results: &Results) -> Vec<Table> {
     [
+        scenario::cold_table(results),
         scenario::warm_table(results),
         scenario::density_table(results),
     ]
