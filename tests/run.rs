@@ -434,9 +434,113 @@ fn warm_and_density_scenarios_measure_in_process_hosts_and_say_why_not() {
         "## Density",
         "charts/density.svg",
         "1001 not reached",
-        "of 18 warm-start and density cells measured (5 requests per warm host",
+        "of 18 start-up scenario cells measured (5 requests per cold-start variant and per warm host",
     ] {
         assert!(report.contains(section), "{section} missing");
     }
     assert!(dir.path().join("charts/density.svg").is_file());
+}
+
+/// `--scenario cold` on Wasmtime (an artifact and the source), the native
+/// twin, and where they are compiled in node (no artifact) and wasmi: a
+/// fresh process per request, every output checked; a plugin and a module
+/// without `_start` say why not, and the run goes on.
+#[test]
+fn cold_start_spawns_a_host_process_per_request_and_times_its_first_byte() {
+    let mut runtimes = vec!["wasmtime-cranelift", "native"];
+    if cfg!(feature = "v8") {
+        runtimes.push("v8");
+    }
+    if cfg!(feature = "wasmi") {
+        runtimes.push("wasmi");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let no_start = format!("{}/workloads/wasm/plugin.wasm", env!("CARGO_MANIFEST_DIR"));
+    let workloads = format!("hello,edge-request,plugin,{no_start}");
+    let (output, results) = run(
+        dir.path(),
+        &[
+            "--scenario",
+            "cold",
+            "--requests",
+            "3",
+            "--runtime",
+            &runtimes.join(","),
+            "--workload",
+            &workloads,
+        ],
+    );
+    // The module without `_start` fails on every runtime.
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    let cells = results["scenarios"].as_array().unwrap();
+    let cell = |runtime: &str, workload: &str, variant: Option<&str>| -> &serde_json::Value {
+        cells
+            .iter()
+            .find(|c| {
+                c["runtime"] == runtime
+                    && c["workload"] == workload
+                    && variant.is_none_or(|v| c["cold"]["variant"] == v)
+            })
+            .unwrap_or_else(|| panic!("no cold cell for {runtime} on {workload} ({variant:?})"))
+    };
+    for runtime in &runtimes {
+        let variants: &[&str] = match *runtime {
+            "wasmtime-cranelift" => &["precompiled", "source"],
+            "native" => &["binary"],
+            _ => &["source"],
+        };
+        for workload in ["hello", "edge-request"] {
+            for variant in variants {
+                let c = cell(runtime, workload, Some(variant));
+                assert_eq!(c["scenario"], "cold");
+                assert_eq!(c["status"], "ok", "{c:#}");
+                let cold = &c["cold"];
+                assert_eq!(cold["requests"], 3);
+                for latency in ["first_byte", "exit"] {
+                    let samples = cold[latency]["samples_ns"].as_array().unwrap();
+                    assert_eq!(samples.len(), 3, "{cold:#}");
+                    assert!(samples.iter().all(|s| s.as_u64().unwrap() > 0));
+                }
+                let p50 = |l: &str| cold[l]["p50_ns"].as_f64().unwrap();
+                assert!(p50("first_byte") <= p50("exit"), "{cold:#}");
+                // The process's own peak, not the harness's size.
+                let peak = &cold["peak_rss"];
+                assert_eq!(peak["samples_bytes"].as_array().unwrap().len(), 3);
+                let max = peak["max_bytes"].as_u64().unwrap();
+                assert!(max > 256 << 10 && max < 512 << 20, "{peak}");
+                assert!(cold["program_bytes"].as_u64().unwrap() > 0);
+                let start = cold["stages"]["start"]["p50_ns"].as_f64().unwrap();
+                assert!(0.0 < start && start < p50("first_byte"), "{cold:#}");
+                if *runtime != "native" {
+                    assert!(cold["stages"]["load"]["p50_ns"].as_f64().unwrap() > 0.0);
+                    assert!(cold["stages"]["instantiate"]["p50_ns"].as_f64().unwrap() > 0.0);
+                }
+            }
+        }
+        let plugin = cell(runtime, "plugin", None);
+        assert_eq!(plugin["status"], "unsupported", "{plugin:#}");
+        assert!(plugin["error"].as_str().unwrap().contains("reactor"));
+        if *runtime != "native" {
+            let failed = cell(runtime, &no_start, None);
+            assert_eq!(failed["status"], "failed", "{failed:#}");
+            assert!(failed.get("cold").is_none());
+        }
+    }
+    // The precompiled artifact is what makes Wasmtime's start fast.
+    let load = |variant| {
+        cell("wasmtime-cranelift", "edge-request", Some(variant))["cold"]["stages"]["load"]["p50_ns"]
+            .as_f64()
+            .unwrap()
+    };
+    assert!(load("precompiled") < load("source"));
+    let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    for text in [
+        "## Cold start",
+        "wasm-arena-cold-wasmtime",
+        "1–5 ms",
+        "\"instant\"",
+        "reactor",
+    ] {
+        assert!(report.contains(text), "{text} missing");
+    }
 }

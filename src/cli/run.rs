@@ -61,7 +61,10 @@ pub struct Args {
     #[arg(long, value_name = "I/N")]
     shard: Option<Shard>,
     /// What to measure, comma-separated: `run` (compile, instantiate and
-    /// execute afresh each iteration), `warm` (a long-lived host with the
+    /// execute afresh each iteration), `cold` (a fresh process per request,
+    /// spawn to the first byte of output, in a host program that links only
+    /// that runtime: build them beside wasm-arena with `cargo build --release
+    /// --bins`), `warm` (a long-lived host with the
     /// module compiled once: instantiate + run + drop per request, p50/p90/p99),
     /// `density` (instances kept alive at once, level after level: resident
     /// memory per instance and instantiate latency). `warm` and `density`
@@ -69,7 +72,8 @@ pub struct Args {
     /// cells say why not.
     #[arg(long, value_delimiter = ',', default_value = "run", value_parser = parse_scenario)]
     scenario: Vec<Scenario>,
-    /// Requests a warm host serves (`--scenario warm`).
+    /// Requests a warm host serves (`--scenario warm`), and processes each
+    /// cold-start variant starts (`--scenario cold`).
     #[arg(long, default_value_t = ScenarioSettings::default().requests, value_parser = clap::value_parser!(u32).range(1..))]
     requests: u32,
     /// Instances alive at each density level, ascending (`--scenario density`).

@@ -119,8 +119,8 @@ fn preamble(r: &Results) -> Vec<Block> {
             .count();
         let levels: Vec<String> = s.levels.iter().map(u32::to_string).collect();
         headline.push_str(&format!(
-            " {done} of {} warm-start and density cells measured ({} requests per warm host; \
-             density levels {}).",
+            " {done} of {} start-up scenario cells measured ({} requests per cold-start variant \
+             and per warm host; density levels {}).",
             r.scenarios.len(),
             s.requests,
             levels.join(", ")
