@@ -383,6 +383,23 @@ fn warm_and_density_scenarios_measure_in_process_hosts_and_say_why_not() {
                 ["p50_ns", "p99_ns", "max_ns"].map(|k| total[k].as_f64().unwrap());
             assert!(0.0 < p50 && p50 <= p99 && p99 <= max, "{total}");
             assert!(warm["peak_rss_bytes"].as_u64().unwrap() > 1 << 20);
+            // The same requests from 1 and then 2 threads at once.
+            let levels = warm["warm"]["concurrency"].as_array().unwrap();
+            let served: Vec<(u64, u64)> = levels
+                .iter()
+                .map(|l| {
+                    (
+                        l["threads"].as_u64().unwrap(),
+                        l["requests"].as_u64().unwrap(),
+                    )
+                })
+                .collect();
+            assert_eq!(served, [(1, 5), (2, 10)], "{warm:#}");
+            for level in levels {
+                assert!(level["requests_per_s"].as_f64().unwrap() > 0.0);
+                let samples = level["latency"]["samples_ns"].as_array().unwrap();
+                assert_eq!(samples.len() as u64, level["requests"].as_u64().unwrap());
+            }
 
             let density = scenario(runtime, workload, "density");
             assert_eq!(density["status"], "ok", "{density:#}");
@@ -431,6 +448,7 @@ fn warm_and_density_scenarios_measure_in_process_hosts_and_say_why_not() {
     let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
     for section in [
         "## Warm start",
+        "## Concurrency",
         "## Density",
         "charts/density.svg",
         "1001 not reached",

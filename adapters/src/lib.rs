@@ -229,6 +229,14 @@ pub trait Module {
     fn compile_time(&self) -> Option<Duration> {
         None
     }
+    /// The same module, for threads to instantiate at once (the warm
+    /// scenario's concurrency); `None` where this adapter's module cannot be
+    /// shared between threads. Instances stay on the thread that made them.
+    /// A time budget guards one instance at a time, so shared instances run
+    /// without one: the harness's kill of the worker is their safety net.
+    fn shared(&self) -> Option<&(dyn Module + Sync)> {
+        None
+    }
 }
 
 /// An instantiated module with its WASI context.

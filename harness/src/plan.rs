@@ -124,7 +124,7 @@ impl Plan {
                         .sum::<u64>()
                         * u64::from(self.scenario_settings.requests)
                 }
-                Scenario::Warm => cells * u64::from(self.scenario_settings.requests),
+                Scenario::Warm => cells * self.scenario_settings.warm_requests(),
                 Scenario::Density => cells * self.scenario_settings.levels.len() as u64,
             })
             .sum()
@@ -140,6 +140,7 @@ impl Plan {
             }),
             requests: self.scenario_settings.requests,
             levels: self.scenario_settings.levels.clone(),
+            threads: self.scenario_settings.threads.clone(),
         }
     }
 

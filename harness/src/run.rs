@@ -145,7 +145,7 @@ impl Runner<'_> {
                         cold::variants(runtime).len() as u64
                             * u64::from(plan.scenario_settings.requests)
                     }
-                    Scenario::Warm => u64::from(plan.scenario_settings.requests),
+                    Scenario::Warm => plan.scenario_settings.warm_requests(),
                     _ => plan.scenario_settings.levels.len() as u64,
                 };
                 let cells = match skipped(runtime, workload) {
@@ -198,10 +198,13 @@ impl Runner<'_> {
                             plan.kill_after(w),
                             self.interrupted,
                             |event| {
-                                if matches!(event, Event::Request(_) | Event::Level(_)) {
-                                    done += 1;
-                                    progress.advance(1);
-                                }
+                                let served = match event {
+                                    Event::Request(_) | Event::Level(_) => 1,
+                                    Event::Concurrency(c) => c.request_ns.len() as u64,
+                                    _ => 0,
+                                };
+                                done += served;
+                                progress.advance(served);
                             },
                         )?;
                         progress.advance(units.saturating_sub(done));

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::results::Status;
 use crate::stats;
 use crate::worker::WorkerRun;
-use crate::worker::protocol::{Event, LevelSample, RequestSample};
+use crate::worker::protocol::{ConcurrencySample, Event, LevelSample, RequestSample};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -65,6 +65,22 @@ pub struct ScenarioSettings {
     pub requests: u32,
     /// How many instances are alive at each density level, ascending.
     pub levels: Vec<u32>,
+    /// Threads a warm host serves from at once, level after level.
+    #[serde(default = "default_threads")]
+    pub threads: Vec<u32>,
+}
+
+impl ScenarioSettings {
+    /// Requests a warm host serves: one at a time, then at each thread level.
+    pub fn warm_requests(&self) -> u64 {
+        let threads: u64 = self.threads.iter().map(|&t| u64::from(t)).sum();
+        u64::from(self.requests) * (1 + threads)
+    }
+}
+
+/// One thread, then as many as this machine's two cores.
+fn default_threads() -> Vec<u32> {
+    vec![1, 2]
 }
 
 impl Default for ScenarioSettings {
@@ -72,6 +88,7 @@ impl Default for ScenarioSettings {
         ScenarioSettings {
             requests: 100,
             levels: vec![1, 10, 100, 1000],
+            threads: default_threads(),
         }
     }
 }
@@ -130,6 +147,38 @@ pub struct WarmResult {
     pub instantiate: Latency,
     /// The handler's run: `_start`, or the plugin's calls.
     pub run: Latency,
+    /// The same requests from threads at once, one level per thread count.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub concurrency: Vec<ConcurrencyLevel>,
+    /// Why the host could not serve from threads at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concurrency_refused: Option<String>,
+}
+
+/// Requests served from `threads` threads at once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConcurrencyLevel {
+    pub threads: u32,
+    /// Requests served in all (each thread served the same number).
+    pub requests: u32,
+    /// From the first request's start to the last one's end.
+    pub wall_ns: u64,
+    pub requests_per_s: f64,
+    /// Instantiate + run + drop per request.
+    pub latency: Latency,
+}
+
+impl ConcurrencyLevel {
+    fn new(sample: &ConcurrencySample) -> Option<ConcurrencyLevel> {
+        let requests = sample.request_ns.len() as u32;
+        Some(ConcurrencyLevel {
+            threads: sample.threads,
+            requests,
+            wall_ns: sample.wall_ns,
+            requests_per_s: f64::from(requests) / (sample.wall_ns.max(1) as f64 / 1e9),
+            latency: Latency::new(sample.request_ns.clone())?,
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -210,6 +259,18 @@ pub fn cell_from_run(
             instantiate: Latency::new(requests.iter().map(|r| r.instantiate_ns).collect())
                 .expect("one request"),
             run: Latency::new(requests.iter().map(|r| r.run_ns).collect()).expect("one request"),
+            concurrency: run
+                .events
+                .iter()
+                .filter_map(|e| match e {
+                    Event::Concurrency(sample) => ConcurrencyLevel::new(sample),
+                    _ => None,
+                })
+                .collect(),
+            concurrency_refused: run.events.iter().find_map(|e| match e {
+                Event::ConcurrencyRefused { reason } => Some(reason.clone()),
+                _ => None,
+            }),
         }
     });
     let mut density = match (scenario, baseline) {

@@ -79,6 +79,10 @@ pub struct Args {
     /// Instances alive at each density level, ascending (`--scenario density`).
     #[arg(long, value_delimiter = ',', default_value = "1,10,100,1000", value_parser = clap::value_parser!(u32).range(1..))]
     density_levels: Vec<u32>,
+    /// Threads a warm host serves requests from at once, one level after
+    /// another (`--scenario warm`): requests per second and latency per level.
+    #[arg(long, value_delimiter = ',', default_value = "1,2", value_parser = clap::value_parser!(u32).range(1..=256))]
+    threads: Vec<u32>,
     /// Results directory (default: a new timestamped folder under results/).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -146,6 +150,7 @@ pub fn execute(mut args: Args) -> Result<Outcome, Error> {
         scenario_settings: ScenarioSettings {
             requests: args.requests,
             levels: args.density_levels,
+            threads: args.threads,
         },
     };
     let out_dir = out_dir(args.out, "")?;

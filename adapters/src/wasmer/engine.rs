@@ -220,6 +220,10 @@ struct WasmerModule {
 }
 
 impl Module for WasmerModule {
+    fn shared(&self) -> Option<&(dyn Module + Sync)> {
+        Some(self)
+    }
+
     fn instantiate(&self, wasi: &WasiSpec) -> Result<Box<dyn Instance>, RunError> {
         let _tokio = self.tokio.enter();
         let instantiate = |e: &dyn std::fmt::Display| RunError::Instantiate(e.to_string());

@@ -148,6 +148,10 @@ struct WasmiModule {
 }
 
 impl Module for WasmiModule {
+    fn shared(&self) -> Option<&(dyn Module + Sync)> {
+        Some(self)
+    }
+
     fn instantiate(&self, wasi: &WasiSpec) -> Result<Box<dyn Instance>, RunError> {
         let stdout = Output::default();
         let stderr = Output::default();

@@ -150,6 +150,10 @@ struct WasmtimeModule {
 }
 
 impl Module for WasmtimeModule {
+    fn shared(&self) -> Option<&(dyn Module + Sync)> {
+        Some(self)
+    }
+
     fn instantiate(&self, wasi: &WasiSpec) -> Result<Box<dyn Instance>, RunError> {
         let stdout = MemoryOutputPipe::new(OUTPUT_CAPACITY);
         let stderr = MemoryOutputPipe::new(OUTPUT_CAPACITY);

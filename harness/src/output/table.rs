@@ -33,6 +33,7 @@ pub fn scenarios(results: &Results) -> Vec<Table> {
     [
         scenario::cold_table(results),
         scenario::warm_table(results),
+        scenario::concurrency_table(results),
         scenario::density_table(results),
     ]
     .iter()

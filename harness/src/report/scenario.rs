@@ -49,6 +49,21 @@ pub fn sections(r: &Results) -> Vec<Section> {
             ],
         ));
     }
+    if let Some(table) = concurrency_table(r) {
+        sections.push(Section::new(
+            "Concurrency (one warm host, requests from threads at once)",
+            vec![
+                Block::Paragraph(Text::from(
+                    "The warm host's requests again, from 1, 2, … threads at once sharing the \
+                     compiled module (each thread serves `--requests`, each request checked). \
+                     Requests per second over the wall time; latency is instantiate + run + \
+                     drop. Shared instances run without the runtime's time budget, which \
+                     guards one instance at a time.",
+                )),
+                Block::Table(table),
+            ],
+        ));
+    }
     if let Some(table) = density_table(r) {
         sections.push(Section::new(
             "Density (instances alive at once in one host)",
@@ -274,6 +289,43 @@ fn claims_table(r: &Results) -> Option<Table> {
             Cell::text(Text::from("not measured in this run")),
             Cell::empty(),
         ]));
+    }
+    (!table.rows.is_empty()).then_some(table)
+}
+
+pub fn concurrency_table(r: &Results) -> Option<Table> {
+    let mut table = Table::new(vec![
+        Column::left("workload"),
+        Column::left("runtime"),
+        Column::left("status"),
+        Column::right("threads"),
+        Column::right("requests/s"),
+        Column::right("p50"),
+        Column::right("p99"),
+        Column::right("n"),
+        Column::left("why not"),
+    ]);
+    for c in of(r, Scenario::Warm) {
+        let Some(w) = c.warm.as_ref().filter(|_| c.status == Status::Ok) else {
+            continue;
+        };
+        for level in &w.concurrency {
+            let mut row = status(c);
+            row.push(Cell::figure(level.threads.to_string()));
+            row.push(Cell::figure(format!("{:.0}", level.requests_per_s)));
+            row.push(Cell::figure(format_ns(level.latency.p50_ns)));
+            row.push(Cell::figure(format_ns(level.latency.p99_ns)));
+            row.push(Cell::figure(level.requests.to_string()));
+            row.push(Cell::empty());
+            table.rows.push(Row::new(row));
+        }
+        if let Some(reason) = &w.concurrency_refused {
+            let mut row = status(c);
+            row.extend((0..4).map(|_| Cell::empty()));
+            row.push(Cell::figure("0"));
+            row.push(Cell::text(Text::from(reason.as_str())));
+            table.rows.push(Row::new(row));
+        }
     }
     (!table.rows.is_empty()).then_some(table)
 }

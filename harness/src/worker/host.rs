@@ -4,12 +4,13 @@
 //! runtime; only runtimes that keep instances in this process can be a host
 //! ([`Capability::SharedHost`]).
 
+use std::sync::Barrier;
 use std::time::Instant;
 
 use anyhow::Result;
-use wasm_arena_adapters::{Capability, Instance, Module, RunError, resident};
+use wasm_arena_adapters::{Capability, Instance, Module, PluginCalls, RunError, resident};
 
-use super::protocol::{Event, Failure, HostJob, LevelSample, RequestSample};
+use super::protocol::{ConcurrencySample, Event, Failure, HostJob, LevelSample, RequestSample};
 use super::serve::{
     Outcome, Prepared, grants, nanos, prepare, runtime_failure, serve_once, verify,
 };
@@ -51,7 +52,68 @@ pub(super) fn warm(host: &HostJob, emit: &mut impl FnMut(&Event) -> Result<()>) 
             drop_ns: nanos(t3 - t2),
         }))?;
     }
+    let Some(shared) = module.shared() else {
+        let reason = format!(
+            "{}'s module cannot be shared between threads in this adapter",
+            job.runtime
+        );
+        emit(&Event::ConcurrencyRefused { reason })?;
+        return finished(emit);
+    };
+    for &threads in &host.threads {
+        match concurrently(host, shared, &prepared.plugin, threads) {
+            Ok(sample) => emit(&Event::Concurrency(sample))?,
+            Err(failure) => return Ok(Err(failure)),
+        }
+    }
     finished(emit)
+}
+
+/// `threads` threads serving `host.requests` requests each from one module
+/// at once, each request checked. No time budget: it guards one instance at
+/// a time (see [`wasm_arena_adapters::Module::shared`]).
+fn concurrently(
+    host: &HostJob,
+    module: &(dyn Module + Sync),
+    plugin: &Option<PluginCalls>,
+    threads: u32,
+) -> Result<ConcurrencySample, (Stage, Failure)> {
+    let job = &host.job;
+    let start = Barrier::new(threads as usize);
+    let serve = || -> Result<(Instant, Vec<u64>, Instant), (Stage, Failure)> {
+        start.wait();
+        let began = Instant::now();
+        let mut request_ns = Vec::with_capacity(host.requests as usize);
+        for _ in 0..host.requests {
+            let (mut wasi, output_dir) = grants(job)?;
+            wasi.limits.time_budget = None;
+            let t0 = Instant::now();
+            let mut instance = module
+                .instantiate(&wasi)
+                .map_err(runtime_failure(Stage::Instantiate))?;
+            let outcome = serve_once(instance.as_mut(), plugin);
+            drop(instance);
+            request_ns.push(nanos(t0.elapsed()));
+            let outcome = outcome.map_err(runtime_failure(Stage::Execute))?;
+            verify(job, &outcome, output_dir.as_ref())?;
+        }
+        Ok((began, request_ns, Instant::now()))
+    };
+    let served: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(serve)).collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a serving thread panicked"))
+            .collect()
+    });
+    let served = served.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let began = served.iter().map(|s| s.0).min().expect("one thread");
+    let ended = served.iter().map(|s| s.2).max().expect("one thread");
+    Ok(ConcurrencySample {
+        threads,
+        wall_ns: nanos(ended - began),
+        request_ns: served.into_iter().flat_map(|s| s.1).collect(),
+    })
 }
 
 /// Keeps instances alive, adding them until each level is reached and

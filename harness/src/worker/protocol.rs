@@ -33,6 +33,9 @@ pub struct HostJob {
     pub requests: u32,
     /// Instances alive at each density level, ascending.
     pub levels: Vec<u32>,
+    /// Threads serving requests at once, one level after another, after the
+    /// warm host's one-at-a-time requests.
+    pub threads: Vec<u32>,
 }
 
 /// One run of a module whose outcome someone else judges.
@@ -107,6 +110,12 @@ pub enum Event {
     Request(RequestSample),
     /// A dense host reached a level.
     Level(LevelSample),
+    /// A warm host served requests from this many threads at once.
+    Concurrency(ConcurrencySample),
+    /// A warm host cannot serve from threads at once, and why.
+    ConcurrencyRefused {
+        reason: String,
+    },
     /// A host is done: its own peak resident size.
     Finished {
         peak_rss_bytes: Option<u64>,
@@ -126,6 +135,16 @@ pub struct RequestSample {
     /// The handler's run: `_start`, or a plugin's calls.
     pub run_ns: u64,
     pub drop_ns: u64,
+}
+
+/// Requests served by `threads` threads at once, `requests` each.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConcurrencySample {
+    pub threads: u32,
+    /// From the first thread's first request to the last one's last.
+    pub wall_ns: u64,
+    /// Instantiate + run + drop of every request, thread after thread.
+    pub request_ns: Vec<u64>,
 }
 
 /// A dense host with `instances` alive at once.
