@@ -325,12 +325,65 @@ fn density_levels_that_do_not_ascend_are_a_usage_error() {
     ]);
     assert_eq!(output.status.code(), Some(2), "{}", text(&output));
     assert!(text(&output).contains("--density-levels must ascend"));
-    let output = wasm_arena(&["run", "--scenario", "cold", "--out", &out]);
+    let output = wasm_arena(&["run", "--scenario", "coffee", "--out", &out]);
     assert_eq!(output.status.code(), Some(2), "{}", text(&output));
     assert!(
-        text(&output).contains("unknown scenario `cold`"),
+        text(&output).contains("unknown scenario `coffee`"),
         "{}",
         text(&output)
     );
+    assert!(!dir.path().join("out").exists(), "nothing written");
+}
+
+/// A user's module or catalog that cannot be what it says: exit 2, the
+/// message names the problem, and nothing is written.
+#[test]
+fn bad_user_modules_and_catalogs_are_usage_errors_that_name_the_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out").display().to_string();
+    let edge = format!("{}/workloads/wasm/edge.wasm", env!("CARGO_MANIFEST_DIR"));
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    let reused = write(
+        "reused.toml",
+        "[[workload]]\nid = \"hello\"\ncategory = \"mine\"\nlanguage = \"c\"\n\
+         description = \"d\"\nwasm = \"x.wasm\"\nsizes.small = { args = [] }\n\
+         sizes.default = { args = [] }\n",
+    );
+    let garbled = write("garbled.toml", "[[workload]\nid = ");
+    let cases: [(Vec<&str>, &str); 6] = [
+        (
+            vec!["--workload", &edge, "--dir", "/no/such/dir::/input"],
+            "cannot open the host directory /no/such/dir",
+        ),
+        (
+            vec!["--workload", &edge, "--dir", "/tmp:/input"],
+            "expected HOST::GUEST or HOST::GUEST::ro",
+        ),
+        (
+            vec!["--workload", &edge, "--env", "NOEQUALS"],
+            "expected KEY=VALUE",
+        ),
+        (
+            vec!["--workload", "hello", "--arg", "1"],
+            "are for a .wasm given by path",
+        ),
+        (vec!["--catalog", &reused], "`hello` in"),
+        (vec!["--catalog", &garbled], "invalid workload catalog"),
+    ];
+    for (args, problem) in cases {
+        let mut all = vec!["run", "--runtime", "wasmtime-cranelift", "--out", &out];
+        all.extend(args);
+        let output = wasm_arena(&all);
+        assert_eq!(output.status.code(), Some(2), "{all:?}: {}", text(&output));
+        assert!(
+            text(&output).contains(problem),
+            "{all:?}: {}",
+            text(&output)
+        );
+    }
     assert!(!dir.path().join("out").exists(), "nothing written");
 }

@@ -562,3 +562,97 @@ fn cold_start_spawns_a_host_process_per_request_and_times_its_first_byte() {
         assert!(report.contains(text), "{text} missing");
     }
 }
+
+/// A user's own module with its arguments, environment, a directory at a
+/// guest path of its choosing and an expected output is verified like a
+/// catalog workload (natively too); a wrong expectation is a failed cell. A
+/// user catalog's entries join the built-in ones.
+#[test]
+fn a_user_module_gets_its_arguments_directories_and_oracle() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let edge = format!("{root}/workloads/wasm/edge.wasm");
+    let requests = format!("{root}/workloads/inputs/edge-request::/input::ro");
+    let expected = "edge requests=1 bytes=1997 fnv=6997d0eb762cc759\n\
+                    status 200=1 201=0 204=0 304=0 400=0 404=0 405=0 406=0\n";
+    let dir = tempfile::tempdir().unwrap();
+    let (output, results) = run(
+        dir.path(),
+        &[
+            "--runtime",
+            "wasmtime-cranelift,native",
+            "--workload",
+            &edge,
+            "--dir",
+            &requests,
+            "--env",
+            "TZ=UTC",
+            "--expect-stdout",
+            expected,
+            "--",
+            "1",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    for runtime in ["wasmtime-cranelift", "native"] {
+        let c = cell(&results, runtime, &edge);
+        assert_eq!(c["status"], "ok", "{c:#}");
+        assert_eq!(c["output_verified"], true, "{c:#}");
+    }
+    let workload = &results["workloads"][0];
+    assert_eq!(workload["args"], serde_json::json!(["edge.wasm", "1"]));
+    assert_eq!(workload["verification"], "exit code 0, stdout");
+
+    // The same module told to expect something else fails, saying why.
+    let (output, results) = run(
+        dir.path(),
+        &[
+            "--runtime",
+            "wasmtime-cranelift",
+            "--workload",
+            &edge,
+            "--dir",
+            &requests,
+            "--arg",
+            "1",
+            "--expect-stdout",
+            "sha256:00",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    let c = cell(&results, "wasmtime-cranelift", &edge);
+    assert_eq!(c["status"], "failed", "{c:#}");
+    assert!(
+        c["error"].as_str().unwrap().contains("output mismatch"),
+        "{c:#}"
+    );
+
+    // A catalog of one's own, paths relative to it.
+    let catalog = dir.path().join("mine.toml");
+    std::fs::write(
+        &catalog,
+        format!(
+            "[[workload]]\nid = \"my-edge\"\ncategory = \"mine\"\nlanguage = \"c\"\n\
+             description = \"the edge handler at /srv\"\nwasm = \"{edge}\"\n\
+             dirs = {{ \"/input\" = \"{root}/workloads/inputs/edge-request\" }}\n\
+             sizes.small = {{ args = [\"1\"], stdout = {expected:?} }}\n\
+             sizes.default = {{ args = [\"1\"], stdout = {expected:?} }}\n"
+        ),
+    )
+    .unwrap();
+    let (output, results) = run(
+        dir.path(),
+        &[
+            "--runtime",
+            "wasmtime-cranelift",
+            "--catalog",
+            &catalog.display().to_string(),
+            "--workload",
+            "my-edge,hello",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    for workload in ["my-edge", "hello"] {
+        let c = cell(&results, "wasmtime-cranelift", workload);
+        assert_eq!(c["output_verified"], true, "{c:#}");
+    }
+}

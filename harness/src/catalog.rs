@@ -46,7 +46,14 @@ pub struct Entry {
     wasm: PathBuf,
     /// The source the `.wasm` is built from (by `scripts/build-workloads.sh`).
     pub source: Option<PathBuf>,
+    /// A directory granted read-only as `/input`.
     input: Option<PathBuf>,
+    /// More directories granted read-only, guest path = host path (relative
+    /// to the catalog file): a program that wants its data at a fixed path.
+    #[serde(default)]
+    dirs: BTreeMap<String, PathBuf>,
+    /// A file the guest reads on stdin.
+    stdin: Option<PathBuf>,
     #[serde(default)]
     output: bool,
     #[serde(default)]
@@ -61,6 +68,10 @@ pub struct Entry {
     timeout_s: Option<f64>,
     repetitions: Option<Repetitions>,
     sizes: BTreeMap<Size, SizeEntry>,
+    /// The directory of the catalog file this entry came from: its paths
+    /// are relative to it.
+    #[serde(skip)]
+    base: PathBuf,
 }
 
 /// The most repetitions a workload gets, whatever the run asks: for modules
@@ -98,7 +109,6 @@ struct SizeEntry {
 }
 
 pub struct Catalog {
-    dir: PathBuf,
     entries: Vec<Entry>,
 }
 
@@ -123,8 +133,11 @@ pub struct Workload {
     /// `argv`, `argv[0]` included.
     pub args: Vec<String>,
     pub env: Vec<(String, String)>,
-    /// Preopened read-only as `/input`.
-    pub input: Option<PathBuf>,
+    /// Host directories granted to the guest (`/input` among them).
+    pub dirs: Vec<Preopen>,
+    /// What the guest reads on stdin.
+    #[serde(default)]
+    pub stdin: Vec<u8>,
     /// Whether a fresh `/output` directory is preopened.
     pub output: bool,
     pub expect: Expectation,
@@ -177,26 +190,79 @@ pub fn output_preopen(host: &Path) -> Preopen {
 }
 
 impl Workload {
-    /// What the workload is granted: its args and env, `/input` read-only;
+    /// What the workload is granted: its args, env, directories and stdin;
     /// `/output` is added per iteration by whoever runs it.
     pub fn wasi(&self, limits: Limits) -> WasiSpec {
-        let preopens = self
-            .input
-            .iter()
-            .map(|dir| Preopen {
-                host: dir.clone(),
-                guest: INPUT_DIR.into(),
-                read_only: true,
-            })
-            .collect();
         WasiSpec {
             args: self.args.clone(),
             env: self.env.clone(),
-            preopens,
-            stdin: Vec::new(),
+            preopens: self.dirs.clone(),
+            stdin: self.stdin.clone(),
             limits,
         }
     }
+
+    /// Gives a `.wasm` named by path what the user said it needs (`run
+    /// --arg/--env/--dir/--stdin/--expect-*`); catalog workloads keep theirs.
+    pub fn configure(&mut self, user: &UserModule) {
+        if self.origin != Origin::File {
+            return;
+        }
+        self.args.extend(user.args.iter().cloned());
+        self.env = user.env.clone();
+        self.dirs = user.dirs.clone();
+        self.stdin = user.stdin.clone();
+        self.expect = user.expect.clone();
+    }
+}
+
+/// What a user's own module needs to run, given on the command line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserModule {
+    /// Arguments after `argv[0]` (the file's name).
+    pub args: Vec<String>,
+    pub env: Vec<(String, String)>,
+    pub dirs: Vec<Preopen>,
+    pub stdin: Vec<u8>,
+    pub expect: Expectation,
+}
+
+impl UserModule {
+    /// Whether any of it was given (it needs a `.wasm` path to apply to).
+    pub fn is_set(&self) -> bool {
+        *self
+            != UserModule {
+                args: Vec::new(),
+                env: Vec::new(),
+                dirs: Vec::new(),
+                stdin: Vec::new(),
+                expect: Expectation::exit_zero(),
+            }
+    }
+}
+
+/// Parses `HOST::GUEST` or `HOST::GUEST::ro`; the host directory must exist.
+pub fn parse_dir(mapping: &str) -> Result<Preopen> {
+    let parts: Vec<&str> = mapping.split("::").collect();
+    let (host, guest, read_only) = match parts[..] {
+        [host, guest] => (host, guest, false),
+        [host, guest, "ro"] => (host, guest, true),
+        _ => bail!("--dir {mapping}: expected HOST::GUEST or HOST::GUEST::ro"),
+    };
+    if host.is_empty() || !guest.starts_with('/') {
+        bail!("--dir {mapping}: expected a host directory and an absolute guest path (/data)");
+    }
+    let host = Path::new(host)
+        .canonicalize()
+        .with_context(|| format!("--dir {mapping}: cannot open the host directory {host}"))?;
+    if !host.is_dir() {
+        bail!("--dir {mapping}: {} is not a directory", host.display());
+    }
+    Ok(Preopen {
+        host,
+        guest: guest.into(),
+        read_only,
+    })
 }
 
 impl Catalog {
@@ -207,38 +273,28 @@ impl Catalog {
             .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../workloads"))
     }
 
+    /// The catalog of a workloads directory (its `catalog.toml`).
     pub fn load(dir: &Path) -> Result<Catalog> {
-        let path = dir.join("catalog.toml");
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("cannot read the workload catalog {}", path.display()))?;
-        let file: CatalogFile = toml::from_str(&text)
-            .with_context(|| format!("invalid workload catalog {}", path.display()))?;
-        let dir = dir
-            .canonicalize()
-            .with_context(|| format!("cannot resolve {}", dir.display()))?;
-        for entry in &file.workload {
-            for size in [Size::Small, Size::Default] {
-                let Some(sized) = entry.sizes.get(&size) else {
-                    bail!(
-                        "workload `{}` in {} has no `{size}` size",
-                        entry.id,
-                        path.display()
-                    );
-                };
-                if entry.plugin_input.is_some() != sized.calls.is_some() {
-                    bail!(
-                        "workload `{}` in {}: a plugin workload needs `plugin_input` and \
-                         `calls` in every size; no other workload may have them",
-                        entry.id,
-                        path.display()
-                    );
-                }
+        Ok(Catalog {
+            entries: entries(&dir.join("catalog.toml"))?,
+        })
+    }
+
+    /// Adds a user's catalog file, in the same format; its paths are
+    /// relative to it. An id the catalog has already is refused.
+    pub fn add_file(&mut self, path: &Path) -> Result<()> {
+        let added = entries(path)?;
+        for entry in &added {
+            if self.entries.iter().any(|e| e.id == entry.id) {
+                bail!(
+                    "workload `{}` in {} is already in the catalog: give it another id",
+                    entry.id,
+                    path.display()
+                );
             }
         }
-        Ok(Catalog {
-            dir,
-            entries: file.workload,
-        })
+        self.entries.extend(added);
+        Ok(())
     }
 
     pub fn entries(&self) -> &[Entry] {
@@ -359,7 +415,7 @@ impl Catalog {
             language: Some(entry.language.clone()),
             description: entry.description.clone(),
             origin: Origin::Catalog,
-            wasm: self.dir.join(&entry.wasm),
+            wasm: entry.base.join(&entry.wasm),
             args: std::iter::once(argv0)
                 .chain(sized.args.iter().cloned())
                 .collect(),
@@ -368,7 +424,27 @@ impl Catalog {
                 .iter()
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
-            input: entry.input.as_ref().map(|p| self.dir.join(p)),
+            dirs: entry
+                .input
+                .iter()
+                .map(|host| (INPUT_DIR, host))
+                .chain(
+                    entry
+                        .dirs
+                        .iter()
+                        .map(|(guest, host)| (guest.as_str(), host)),
+                )
+                .map(|(guest, host)| Preopen {
+                    host: entry.base.join(host),
+                    guest: guest.into(),
+                    read_only: true,
+                })
+                .collect(),
+            stdin: entry
+                .stdin
+                .as_ref()
+                .and_then(|file| std::fs::read(entry.base.join(file)).ok())
+                .unwrap_or_default(),
             output: entry.output,
             expect: Expectation {
                 exit_code: sized.exit_code,
@@ -384,7 +460,7 @@ impl Catalog {
                 .as_ref()
                 .zip(sized.calls)
                 .map(|(input, calls)| PluginSpec {
-                    input: self.dir.join(input),
+                    input: entry.base.join(input),
                     calls,
                 }),
             fetch: entry.fetch.clone(),
@@ -392,6 +468,64 @@ impl Catalog {
             repetitions: entry.repetitions,
         }
     }
+}
+
+/// The entries of one catalog file, checked, with their base directory set.
+fn entries(path: &Path) -> Result<Vec<Entry>> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the workload catalog {}", path.display()))?;
+    let mut file: CatalogFile = toml::from_str(&text)
+        .with_context(|| format!("invalid workload catalog {}", path.display()))?;
+    let base = path
+        .parent()
+        .unwrap_or(Path::new("."))
+        .canonicalize()
+        .with_context(|| format!("cannot resolve {}", path.display()))?;
+    for entry in &file.workload {
+        for size in [Size::Small, Size::Default] {
+            let Some(sized) = entry.sizes.get(&size) else {
+                bail!(
+                    "workload `{}` in {} has no `{size}` size",
+                    entry.id,
+                    path.display()
+                );
+            };
+            if entry.plugin_input.is_some() != sized.calls.is_some() {
+                bail!(
+                    "workload `{}` in {}: a plugin workload needs `plugin_input` and \
+                     `calls` in every size; no other workload may have them",
+                    entry.id,
+                    path.display()
+                );
+            }
+        }
+    }
+    let path = path.display();
+    for entry in &mut file.workload {
+        entry.base = base.clone();
+        if let Some(stdin) = &entry.stdin {
+            let file = base.join(stdin);
+            if !file.is_file() {
+                bail!(
+                    "workload `{}` in {path}: its stdin file {} does not exist",
+                    entry.id,
+                    file.display()
+                );
+            }
+        }
+        for (guest, host) in &entry.dirs {
+            let dir = base.join(host);
+            if !guest.starts_with('/') || !dir.is_dir() {
+                bail!(
+                    "workload `{}` in {path}: `dirs` maps an absolute guest path to a \
+                     directory, and {guest} = {} is not",
+                    entry.id,
+                    dir.display()
+                );
+            }
+        }
+    }
+    Ok(file.workload)
 }
 
 fn file_workload(path: &str) -> Workload {
@@ -408,7 +542,8 @@ fn file_workload(path: &str) -> Workload {
         wasm: std::path::absolute(wasm).unwrap_or_else(|_| wasm.to_path_buf()),
         args: vec![argv0],
         env: Vec::new(),
-        input: None,
+        dirs: Vec::new(),
+        stdin: Vec::new(),
         output: false,
         expect: Expectation::exit_zero(),
         plugin: None,

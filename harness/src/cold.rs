@@ -27,7 +27,7 @@ use wasm_arena_adapters::child::{self, Input, Options, Output, ReportPipe, Statu
 use wasm_arena_adapters::registry::{ColdHost, RuntimeDescriptor};
 use wasm_arena_adapters::{RunError, native, v8};
 
-use crate::catalog::{INPUT_DIR, OUTPUT_DIR, Workload};
+use crate::catalog::{OUTPUT_DIR, Workload};
 use crate::results::{MemoryFigure, Status};
 use crate::scenario::{Latency, Scenario, ScenarioCell};
 
@@ -269,9 +269,9 @@ impl Launch {
         let mut command = Command::new(&self.program);
         command.env_clear().current_dir(workdir);
         let grants = workload
-            .input
+            .dirs
             .iter()
-            .map(|dir| (dir.as_path(), INPUT_DIR, true))
+            .map(|d| (d.host.as_path(), d.guest.as_str(), d.read_only))
             .chain(output.map(|dir| (dir, OUTPUT_DIR, false)));
         if self.twin {
             // A twin has no sandbox: its grants are links in its working
@@ -324,16 +324,23 @@ impl Launch {
             std::fs::create_dir(dir).map_err(|e| failed(format!("cannot make /output: {e}")))?;
         }
         if self.twin {
-            if let Some(input) = &workload.input {
-                std::os::unix::fs::symlink(input, workdir.path().join("input"))
-                    .map_err(|e| failed(format!("cannot map /input: {e}")))?;
+            for dir in &workload.dirs {
+                let link = workdir.path().join(dir.guest.trim_start_matches('/'));
+                let made = link
+                    .parent()
+                    .map_or(Ok(()), std::fs::create_dir_all)
+                    .and_then(|()| std::os::unix::fs::symlink(&dir.host, &link));
+                made.map_err(|e| failed(format!("cannot map {}: {e}", dir.guest)))?;
             }
         }
         let command = self.command(workload, workdir.path(), output.as_deref());
         let report =
             ReportPipe::named().map_err(|e| failed(format!("cannot make the report pipe: {e}")))?;
         let options = Options {
-            stdin: Input::Null,
+            stdin: match workload.stdin.is_empty() {
+                true => Input::Null,
+                false => Input::Bytes(workload.stdin.clone()),
+            },
             stdout: Output::Read,
             report: Some(report),
             die_with_parent: false,

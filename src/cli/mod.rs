@@ -7,6 +7,7 @@ pub mod exit;
 pub mod history;
 pub mod list;
 pub mod merge;
+pub mod module;
 pub mod report;
 pub mod run;
 pub mod worker;

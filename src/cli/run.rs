@@ -86,6 +86,8 @@ pub struct Args {
     /// Results directory (default: a new timestamped folder under results/).
     #[arg(long)]
     out: Option<PathBuf>,
+    #[command(flatten)]
+    module: super::module::ModuleArgs,
     /// The workload catalog directory.
     #[arg(long, default_value_os_t = Catalog::default_dir(), hide_default_value = true)]
     workloads_dir: PathBuf,
@@ -127,11 +129,13 @@ pub fn execute(mut args: Args) -> Result<Outcome, Error> {
         unsafe { wasm_arena_adapters::set_compile_threads(threads) };
     }
     let runtimes = resolve_runtimes(&args.runtime)?;
-    let catalog = Catalog::load(&args.workloads_dir).usage()?;
+    let mut catalog = Catalog::load(&args.workloads_dir).usage()?;
+    args.module.extend(&mut catalog)?;
     let size = Size::from(args.size);
-    let workloads = catalog
+    let mut workloads = catalog
         .select(&args.workload, &args.category, size)
         .usage()?;
+    args.module.configure(&mut workloads)?;
     let seed = args.seed.unwrap_or_else(rand::random);
     let plan = Plan {
         runtimes,

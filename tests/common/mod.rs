@@ -39,9 +39,10 @@ pub fn run(out: &Path, args: &[&str]) -> (Output, Value) {
         "--seed",
         "7",
     ];
-    all.extend_from_slice(args);
+    // Before `args`, which may end with `-- ARGS` for a user's module.
     let out_str = out.display().to_string();
     all.extend_from_slice(&["--out", &out_str]);
+    all.extend_from_slice(args);
     let output = wasm_arena(&all);
     let results = read_results(out);
     (output, results)
