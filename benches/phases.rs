@@ -10,8 +10,15 @@
 //! that crashes the process) is listed with its reason and not benched, so
 //! it cannot take the bench process down with it.
 //!
+//! By default a representative set of workloads ([`REPRESENTATIVE`], one or
+//! two per category) with a 1 s warm-up and 2 s of measurement per case, so
+//! that every runtime and every phase is covered in under half an hour;
+//! `WASM_ARENA_BENCH_WORKLOADS=all` (or a comma-separated list of ids) and
+//! criterion's own `--warm-up-time`/`--measurement-time` widen it.
+//!
 //!   cargo bench                              default runtimes
 //!   cargo bench -- execute/wasmtime-cranelift/empty
+//!   WASM_ARENA_BENCH_WORKLOADS=all cargo bench   every catalog workload
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -29,6 +36,32 @@ use wasm_arena_harness::worker::protocol::{Observation, Task};
 /// Seconds one probe iteration may take (the `small` size runs in well under
 /// a second natively, and in seconds on the slowest interpreter).
 const PROBE_TIMEOUT_S: f64 = 120.0;
+
+/// The workloads benched by default: the harness's overhead (`empty`),
+/// start-up, C and Rust compute, SIMD, WASI I/O, edge, plugin and data. Not
+/// `large` (a 6 MB compile: minutes per case on the LLVM compilers) nor the
+/// real-world programs.
+const REPRESENTATIVE: [&str; 9] = [
+    "empty",
+    "hello",
+    "sha256",
+    "fannkuch",
+    "matmul-simd",
+    "wordfreq",
+    "edge",
+    "plugin",
+    "data",
+];
+
+/// Which catalog workloads to bench: `WASM_ARENA_BENCH_WORKLOADS` (`all`, or
+/// ids separated by commas), else [`REPRESENTATIVE`].
+fn selected(id: &str) -> bool {
+    match std::env::var("WASM_ARENA_BENCH_WORKLOADS") {
+        Ok(list) if list == "all" => true,
+        Ok(list) => list.split(',').any(|item| item.trim() == id),
+        Err(_) => REPRESENTATIVE.contains(&id),
+    }
+}
 
 /// Compiles per runtime instance in the `compile` group. Wasmer's engine keeps
 /// the code of every module it compiled until the engine is dropped, so
@@ -81,7 +114,7 @@ fn cases() -> Vec<Case> {
         workloads: catalog
             .all(Size::Small)
             .into_iter()
-            .filter(|w| w.unavailable().is_none())
+            .filter(|w| w.unavailable().is_none() && selected(&w.id))
             .collect(),
         settings: Settings {
             processes: 1,
@@ -278,5 +311,12 @@ fn spawn(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, phases, spawn);
+criterion_group! {
+    name = benches;
+    // Short by default (see the header); criterion's options override it.
+    config = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(2));
+    targets = phases, spawn
+}
 criterion_main!(benches);
