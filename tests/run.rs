@@ -460,9 +460,10 @@ fn warm_and_density_scenarios_measure_in_process_hosts_and_say_why_not() {
 }
 
 /// `--scenario cold` on Wasmtime (an artifact and the source), the native
-/// twin, and where they are compiled in node (no artifact) and wasmi: a
-/// fresh process per request, every output checked; a plugin and a module
-/// without `_start` say why not, and the run goes on.
+/// twin, and where they are compiled in one id of every other family (node,
+/// wasmi and WasmEdge's interpreter have no artifact): a fresh process per
+/// request, every output checked; a plugin and a module without `_start`
+/// say why not, and the run goes on.
 #[test]
 fn cold_start_spawns_a_host_process_per_request_and_times_its_first_byte() {
     let mut runtimes = vec!["wasmtime-cranelift", "native"];
@@ -471,6 +472,13 @@ fn cold_start_spawns_a_host_process_per_request_and_times_its_first_byte() {
     }
     if cfg!(feature = "wasmi") {
         runtimes.push("wasmi");
+    }
+    // One id of each other family: each has a host program of its own.
+    if cfg!(feature = "wasmer") {
+        runtimes.push("wasmer-singlepass");
+    }
+    if cfg!(feature = "wasmedge") {
+        runtimes.push("wasmedge-interp");
     }
     let dir = tempfile::tempdir().unwrap();
     let no_start = format!("{}/workloads/wasm/plugin.wasm", env!("CARGO_MANIFEST_DIR"));
@@ -503,7 +511,7 @@ fn cold_start_spawns_a_host_process_per_request_and_times_its_first_byte() {
     };
     for runtime in &runtimes {
         let variants: &[&str] = match *runtime {
-            "wasmtime-cranelift" => &["precompiled", "source"],
+            "wasmtime-cranelift" | "wasmer-singlepass" => &["precompiled", "source"],
             "native" => &["binary"],
             _ => &["source"],
         };
