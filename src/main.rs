@@ -19,7 +19,7 @@ struct Cli {
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::List(args) => cli::list::execute(args),
-        Command::Run(args) => cli::run::execute(args),
+        Command::Run(args) => cli::run::execute(*args),
         Command::Conformance(args) => cli::conformance::execute(args),
         Command::Report(args) => cli::report::execute(args),
         Command::Merge(args) => cli::merge::execute(args),

@@ -30,7 +30,8 @@ pub enum Command {
     /// List the known runtimes or workloads.
     List(list::Args),
     /// Measure runtimes on workloads and write a results directory.
-    Run(run::Args),
+    // Boxed: its options are many times the size of the others'.
+    Run(Box<run::Args>),
     /// Run WASI test suites (wasi-testsuite layout) on runtimes: the
     /// conformance and sandbox matrix. Exits 0 when every result matches the
     /// runtimes' expectations, 1 otherwise.
