@@ -594,6 +594,91 @@ mod tests {
     }
 
     #[test]
+    fn a_dir_mapping_is_host_guest_and_an_optional_ro() {
+        let here = Catalog::default_dir();
+        let text = here.display();
+        let rw = parse_dir(&format!("{text}::/share")).unwrap();
+        assert_eq!(
+            (rw.guest.as_str(), rw.read_only, rw.host.is_absolute()),
+            ("/share", false, true)
+        );
+        assert!(parse_dir(&format!("{text}::/share::ro")).unwrap().read_only);
+        for bad in [
+            format!("{text}:/share"),
+            format!("{text}::share"),
+            format!("{text}::/share::rw"),
+            "::/share".to_string(),
+        ] {
+            let error = parse_dir(&bad).unwrap_err().to_string();
+            assert!(error.contains(&format!("--dir {bad}")), "{error}");
+        }
+        let missing = parse_dir("/no/such/dir::/data").unwrap_err();
+        assert!(format!("{missing:#}").contains("cannot open the host directory /no/such/dir"));
+    }
+
+    #[test]
+    fn a_user_module_gets_what_it_was_given_and_catalog_workloads_keep_theirs() {
+        let c = catalog();
+        let mut selected = c
+            .select(&["hello".into(), "my/tool.wasm".into()], &[], Size::Small)
+            .unwrap();
+        let user = UserModule {
+            args: vec!["--fast".into()],
+            env: vec![("LANG".into(), "C".into())],
+            dirs: vec![
+                parse_dir(&format!("{}::/share::ro", Catalog::default_dir().display())).unwrap(),
+            ],
+            stdin: b"in".to_vec(),
+            expect: Expectation {
+                exit_code: 3,
+                stdout: Some(ExpectedBytes::from("sha256:AB".to_string())),
+                files: BTreeMap::new(),
+            },
+        };
+        assert!(user.is_set());
+        let hello = selected[0].clone();
+        for w in &mut selected {
+            w.configure(&user);
+        }
+        assert_eq!(selected[0], hello, "a catalog workload keeps its own");
+        let tool = &selected[1];
+        assert_eq!(tool.args, ["tool.wasm", "--fast"]);
+        let wasi = tool.wasi(Limits::default());
+        assert_eq!(wasi.env, user.env);
+        assert_eq!(wasi.preopens, user.dirs);
+        assert_eq!(wasi.stdin, b"in");
+        assert_eq!(tool.expect.stdout, Some(ExpectedBytes::Sha256("ab".into())));
+    }
+
+    #[test]
+    fn a_user_catalog_joins_unless_it_reuses_an_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let entry = |id: &str| {
+            format!(
+                "[[workload]]\nid = \"{id}\"\ncategory = \"mine\"\nlanguage = \"c\"\n\
+                 description = \"d\"\nwasm = \"m.wasm\"\ndirs = {{ \"/share\" = \".\" }}\n\
+                 sizes.small = {{ args = [\"x\"] }}\nsizes.default = {{ args = [] }}\n"
+            )
+        };
+        let mine = dir.path().join("mine.toml");
+        std::fs::write(&mine, entry("mine")).unwrap();
+        let mut c = catalog();
+        c.add_file(&mine).unwrap();
+        let w = &c.select(&["mine".into()], &[], Size::Small).unwrap()[0];
+        let base = dir.path().canonicalize().unwrap();
+        assert_eq!(w.wasm, base.join("m.wasm"), "relative to the file");
+        assert_eq!(w.dirs[0].guest, "/share");
+        assert_eq!(w.dirs[0].host, base.join("."));
+        let reused = dir.path().join("reused.toml");
+        std::fs::write(&reused, entry("sha256")).unwrap();
+        let error = c.add_file(&reused).unwrap_err().to_string();
+        assert!(
+            error.contains("`sha256`") && error.contains("already in the catalog"),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn paths_resolve_to_file_workloads_even_when_missing() {
         let w = &catalog()
             .select(&["no/such/module.wasm".into()], &[], Size::Small)
