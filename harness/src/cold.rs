@@ -583,6 +583,19 @@ mod tests {
     }
 
     #[test]
+    fn a_host_not_built_is_unsupported_with_the_command_that_builds_it() {
+        let Err((status, reason)) = host_program("wasm-arena-cold-nothing", "wasmer") else {
+            panic!("found a host that does not exist");
+        };
+        assert_eq!(status, Status::Unsupported);
+        assert!(
+            reason.contains("`wasm-arena-cold-nothing` is not built beside")
+                && reason.contains("cargo build --release --features wasmer --bins"),
+            "{reason}"
+        );
+    }
+
+    #[test]
     fn a_missing_or_garbled_report_gives_nothing() {
         assert_eq!(Report::parse(b"", 1000), Report::default());
         assert_eq!(Report::parse(b"main=x hwm=0", 1000), Report::default());
