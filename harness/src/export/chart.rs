@@ -22,7 +22,14 @@ const COLUMNS: usize = 2;
 
 impl Exporter for ChartExporter {
     fn export(&self, results: &Results) -> Result<Vec<(PathBuf, Vec<u8>)>> {
-        let mut charts = Phase::ALL
+        // A run of only the start-up scenarios has no iteration cells to
+        // chart.
+        let phases = if results.cells.is_empty() {
+            &[][..]
+        } else {
+            &Phase::ALL[..]
+        };
+        let mut charts = phases
             .iter()
             .map(|&phase| {
                 Ok((

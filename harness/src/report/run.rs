@@ -110,7 +110,11 @@ fn preamble(r: &Results) -> Vec<Block> {
     ));
     blocks.push(common::host(&r.host));
     let ok = r.cells.iter().filter(|c| c.status == Status::Ok).count();
-    let mut headline = format!("{ok} of {} cells measured and verified.", r.cells.len());
+    // A run of only the start-up scenarios has no iteration cells to count.
+    let mut headline = match r.cells.len() {
+        0 if r.scenario_settings.is_some() => String::new(),
+        cells => format!("{ok} of {cells} cells measured and verified."),
+    };
     if let Some(s) = &r.scenario_settings {
         let done = r
             .scenarios
@@ -118,8 +122,11 @@ fn preamble(r: &Results) -> Vec<Block> {
             .filter(|c| c.status == Status::Ok)
             .count();
         let levels: Vec<String> = s.levels.iter().map(u32::to_string).collect();
+        if !headline.is_empty() {
+            headline.push(' ');
+        }
         headline.push_str(&format!(
-            " {done} of {} start-up scenario cells measured ({} requests per cold-start variant \
+            "{done} of {} start-up scenario cells measured ({} requests per cold-start variant \
              and per warm host; density levels {}).",
             r.scenarios.len(),
             s.requests,
