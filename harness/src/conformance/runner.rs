@@ -128,6 +128,9 @@ impl Conformance<'_> {
             stderr: None,
             seconds: None,
         };
+        if let Some(reason) = &case.test.spec.unsupported {
+            return Ok(Some(result(Verdict::Skip, Some(reason.clone()))));
+        }
         let lacking = case
             .test
             .spec

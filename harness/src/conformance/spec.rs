@@ -91,7 +91,30 @@ pub struct TestSpec {
     pub read_only: bool,
     #[serde(default)]
     pub requires: Vec<Capability>,
+    /// Why no runtime can run the test here: it uses a field of the official
+    /// format that this runner does not implement (it is then a `skip`).
+    #[serde(skip)]
+    pub unsupported: Option<String>,
 }
+
+/// Every field a test's json may have here (the struct's own).
+const FIELDS: [&str; 11] = [
+    "args",
+    "env",
+    "root",
+    "dirs",
+    "exit_code",
+    "stdout",
+    "stderr",
+    "stdin",
+    "outcome",
+    "read_only",
+    "requires",
+];
+
+/// Fields of the official wasi-testsuite format this runner does not
+/// implement: a test that has one is skipped, with the field named.
+const OFFICIAL_UNSUPPORTED: [&str; 3] = ["operations", "proposals", "world"];
 
 impl TestSpec {
     /// What the runtime must be able to do for the test to mean anything:
@@ -109,10 +132,37 @@ impl TestSpec {
         all
     }
 
-    /// Parses a test's json; errors name the file.
+    /// Parses a test's json; errors name the file. A field nobody knows is
+    /// warned about (on stderr) and ignored, as the official runner ignores
+    /// it; a field of the official format this runner lacks makes the test a
+    /// skip.
     pub fn parse(path: &Path, text: &str) -> Result<TestSpec> {
-        let spec: TestSpec = serde_json::from_str(text)
-            .with_context(|| format!("{} is not a valid test specification", path.display()))?;
+        let invalid = || format!("{} is not a valid test specification", path.display());
+        let mut fields: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(text).with_context(invalid)?;
+        let official: Vec<&str> = OFFICIAL_UNSUPPORTED
+            .into_iter()
+            .filter(|name| fields.remove(*name).is_some())
+            .collect();
+        fields.retain(|name, _| {
+            let known = FIELDS.contains(&name.as_str());
+            if !known {
+                eprintln!(
+                    "warning: {}: unknown field `{name}` ignored (known: {})",
+                    path.display(),
+                    FIELDS.join(", ")
+                );
+            }
+            known
+        });
+        let mut spec: TestSpec =
+            serde_json::from_value(serde_json::Value::Object(fields)).with_context(invalid)?;
+        spec.unsupported = (!official.is_empty()).then(|| {
+            format!(
+                "uses the official format's `{}`, which wasm-arena's runner does not implement",
+                official.join("`, `")
+            )
+        });
         if spec.root.is_some() && !spec.dirs.is_empty() {
             bail!(
                 "{}: `root` and `dirs` both set; a test has one guest `/` or named directories",
@@ -249,6 +299,30 @@ mod tests {
     }
 
     #[test]
+    fn an_unknown_field_is_ignored_and_the_test_still_runs() {
+        let spec = parse(r#"{"args": ["x"], "flaky_on": "tuesdays"}"#).unwrap();
+        assert_eq!(spec.args, ["x"]);
+        assert_eq!(spec.unsupported, None);
+        // A known field of the wrong type is still an error naming the file.
+        let error = parse(r#"{"stdout": 7}"#).unwrap_err().to_string();
+        assert!(
+            error.contains("suite/t.json is not a valid test specification"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn an_official_field_this_runner_lacks_makes_the_test_a_skip() {
+        let spec =
+            parse(r#"{"operations": [{"type": "wait"}], "world": "wasi:cli/command"}"#).unwrap();
+        let reason = spec.unsupported.unwrap();
+        assert!(
+            reason.contains("`operations`, `world`") && reason.contains("does not implement"),
+            "{reason}"
+        );
+    }
+
+    #[test]
     fn missing_fields_take_the_defaults() {
         let spec = parse("{}").unwrap();
         assert_eq!(spec, TestSpec::default());
@@ -291,7 +365,7 @@ mod tests {
             r#"{"exit_code": "zero"}"#,
             r#"{"outcome": "explode"}"#,
             r#"{"requires": ["teleport"]}"#,
-            r#"{"unknown_field": 1}"#,
+            "[1, 2]",
         ] {
             let message = format!("{:#}", parse(bad).unwrap_err());
             assert!(message.contains("suite/t.json"), "{bad}: {message}");
