@@ -253,11 +253,17 @@ fn module_file(module: &Path, scratch: &Path) -> Result<PathBuf, String> {
 }
 
 /// Copies a directory tree; symlinks stay symlinks (pointing where they
-/// pointed: sandbox tests rely on links that lead outside).
+/// pointed: sandbox tests rely on links that lead outside). A `*.cleanup`
+/// file, which a test run in place by the official runner leaves behind and
+/// that runner deletes before the next run, is not copied: the test starts
+/// without it, and the suite directory is left as it is.
 fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(to)?;
     for entry in std::fs::read_dir(from)? {
         let entry = entry?;
+        if entry.file_name().to_string_lossy().ends_with(".cleanup") {
+            continue;
+        }
         let target = to.join(entry.file_name());
         let kind = entry.file_type()?;
         if kind.is_symlink() {
@@ -304,9 +310,18 @@ mod tests {
         std::fs::create_dir(from.path().join("sub")).unwrap();
         std::fs::write(from.path().join("sub/f.txt"), "hi").unwrap();
         std::os::unix::fs::symlink("/etc", from.path().join("out")).unwrap();
+        std::fs::write(from.path().join("sub/left.cleanup"), "old").unwrap();
         let to = tempfile::tempdir().unwrap();
         let dest = to.path().join("copy");
         copy_tree(from.path(), &dest).unwrap();
+        assert!(
+            !dest.join("sub/left.cleanup").exists(),
+            "leftovers stay behind"
+        );
+        assert!(
+            from.path().join("sub/left.cleanup").exists(),
+            "the suite is untouched"
+        );
         assert_eq!(
             std::fs::read_to_string(dest.join("sub/f.txt")).unwrap(),
             "hi"
