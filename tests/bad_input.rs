@@ -387,3 +387,33 @@ fn bad_user_modules_and_catalogs_are_usage_errors_that_name_the_problem() {
     }
     assert!(!dir.path().join("out").exists(), "nothing written");
 }
+
+/// A guest that says why on stderr and then traps (as a failed Rust
+/// assertion or a C `abort` does): the failure gives the trap and that last
+/// line.
+#[test]
+fn a_trap_after_a_message_on_stderr_keeps_the_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let module = dir.path().join("abort.wasm");
+    let wasm = wat::parse_str(
+        r#"(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "working\nassertion failed: left == right\n")
+  (func (export "_start")
+    (i32.store (i32.const 0) (i32.const 16))
+    (i32.store (i32.const 4) (i32.const 40))
+    (drop (call $write (i32.const 2) (i32.const 0) (i32.const 1) (i32.const 8)))
+    unreachable))"#,
+    )
+    .unwrap();
+    std::fs::write(&module, wasm).unwrap();
+    let bad = bad_cell(&module.display().to_string(), &[]);
+    assert_eq!(bad["status"], "failed", "{bad:#}");
+    let reason = reason(&bad);
+    assert!(
+        reason.contains("unreachable")
+            && reason.contains("the guest's last stderr line: assertion failed: left == right"),
+        "{reason}"
+    );
+}

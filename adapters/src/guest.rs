@@ -119,14 +119,31 @@ impl<G: Guest> Instance for G {
 fn run<G: Guest>(guest: &mut G) -> Result<RunOutcome, RunError> {
     let mut start = guest.export("_start", Signature::Command)?;
     let mut whole = Duration::ZERO;
-    let exit_code = guest.guarded(|guest| {
-        let begin = Instant::now();
-        let result = guest.call(&mut start, &[]);
-        whole = begin.elapsed();
-        result.map(drop)
-    })?;
+    let exit_code = guest
+        .guarded(|guest| {
+            let begin = Instant::now();
+            let result = guest.call(&mut start, &[]);
+            whole = begin.elapsed();
+            result.map(drop)
+        })
+        .map_err(|error| said_before(guest, error))?;
     let (region, execute) = region(guest.marked(), guest.marks(), whole);
     Ok(outcome(guest, exit_code, region, execute))
+}
+
+/// A trap with the last line the guest wrote to stderr before it: a Rust
+/// or C program that aborts says why there (a failed assertion, a panic),
+/// and the trap alone ("unreachable") does not.
+fn said_before<G: Guest>(guest: &mut G, error: RunError) -> RunError {
+    let RunError::Trap(message) = error else {
+        return error;
+    };
+    let (_, stderr) = guest.output();
+    let text = String::from_utf8_lossy(&stderr);
+    match text.lines().rev().map(str::trim).find(|l| !l.is_empty()) {
+        Some(line) => RunError::Trap(format!("{message}; the guest's last stderr line: {line}")),
+        None => RunError::Trap(message),
+    }
 }
 
 /// What a run is timed by: the markers, when a marked module called both in
