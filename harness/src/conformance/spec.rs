@@ -43,6 +43,11 @@ struct Manifest {
     name: String,
     #[serde(default)]
     version: Option<String>,
+    /// wasm-arena's addition: compare stdout and stderr whole. Without it
+    /// the official runner's rule holds: the output must begin with the
+    /// expected text (it compares that many bytes).
+    #[serde(default)]
+    exact_output: bool,
 }
 
 /// How the program ends when it behaves.
@@ -95,6 +100,10 @@ pub struct TestSpec {
     /// format that this runner does not implement (it is then a `skip`).
     #[serde(skip)]
     pub unsupported: Option<String>,
+    /// Whether stdout and stderr must equal the expected text, not merely
+    /// begin with it (the suite's manifest says; see [`Manifest`]).
+    #[serde(skip)]
+    pub exact_output: bool,
 }
 
 /// Every field a test's json may have here (the struct's own).
@@ -253,6 +262,10 @@ impl Suite {
                     );
                 }
             }
+            let spec = TestSpec {
+                exact_output: manifest.exact_output,
+                ..spec
+            };
             tests.push(TestCase { name, module, spec });
         }
         Ok(Suite {

@@ -98,6 +98,11 @@ pub fn check(spec: &TestSpec, observed: &Observed) -> Result<(), String> {
                 ("stderr", &spec.stderr, stderr),
             ] {
                 if let Some(want) = want {
+                    // The official rule: as many bytes as were expected.
+                    let got = match spec.exact_output {
+                        false if got.len() > want.len() => &got[..want.len()],
+                        _ => &got[..],
+                    };
                     let want = verify::ExpectedBytes::Text(want.clone());
                     if let Err(d) = verify::compare(what, &want, got) {
                         differences.push(d);
@@ -218,6 +223,20 @@ mod tests {
         }
     }
 
+    #[test]
+    fn output_must_begin_with_the_expected_text_unless_the_suite_asks_for_exact() {
+        let mut s = spec(r#"{"stdout": "ok\n"}"#);
+        // The official runner's rule: the first bytes are compared.
+        assert_eq!(check(&s, &exited(0, "ok\nand more\n", "")), Ok(()));
+        assert!(
+            check(&s, &exited(0, "o", "")).is_err(),
+            "shorter is a mismatch"
+        );
+        s.exact_output = true;
+        let what = check(&s, &exited(0, "ok\nand more\n", "")).unwrap_err();
+        assert!(what.contains("output mismatch on stdout"), "{what}");
+    }
+
     fn stopped(stage: Stage, error: RunError) -> Observed {
         Observed::Stopped {
             stage,
@@ -240,7 +259,10 @@ mod tests {
 
     #[test]
     fn every_difference_is_named() {
-        let s = spec(r#"{"exit_code": 0, "stdout": "a\n", "stderr": ""}"#);
+        // Exact, as the project's suites ask: under the official rule an
+        // expected "" compares nothing.
+        let mut s = spec(r#"{"exit_code": 0, "stdout": "a\n", "stderr": ""}"#);
+        s.exact_output = true;
         let what = check(&s, &exited(1, "b\n", "FAIL: x\n")).unwrap_err();
         assert!(
             what.contains("exit code 1, expected 0 (stderr: FAIL: x)"),
