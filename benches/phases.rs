@@ -4,6 +4,8 @@
 //! `native` twins have only `execute` (cargo compiled them; the kernel loads
 //! them); third-party modules that were not fetched are left out.
 //! Plus `worker/spawn`: what starting a worker process costs (outside every phase).
+//! Runtimes run in their default configuration (no epochs, no fuel), as
+//! `run` measures them by default.
 //!
 //! Each case first runs once in a real worker process, as `wasm-arena run`
 //! would run it: one that fails there (a trap, a wrong answer, a compiler
@@ -117,9 +119,11 @@ fn cases() -> Vec<Case> {
             .filter(|w| w.unavailable().is_none() && selected(&w.id))
             .collect(),
         settings: Settings {
-            processes: 1,
-            iterations: 1,
+            processes: Some(1),
+            iterations: Some(1),
             warmup: 0,
+            budget: None,
+            in_runtime_budget: false,
             timeout_s: PROBE_TIMEOUT_S,
             seed: 0,
             size: Size::Small,
@@ -166,7 +170,7 @@ fn probe(plan: &Plan, spec: JobSpec) -> Result<(), String> {
     let never = std::sync::atomic::AtomicBool::new(false);
     let run = worker::run_worker(
         exe,
-        &Task::Measure(plan.job(spec)),
+        &Task::Measure(plan.job(spec, plan.sampling(spec.workload).as_ref())),
         plan.kill_after(spec.workload),
         &never,
         |_| {},
@@ -189,6 +193,10 @@ fn probe(plan: &Plan, spec: JobSpec) -> Result<(), String> {
 }
 
 fn phases(c: &mut Criterion) {
+    // SAFETY: criterion calls this on the main thread before starting any
+    // other; the workers of `cases` inherit the setting. Runtimes are benched
+    // in their default configuration, as `run` measures them.
+    unsafe { wasm_arena_adapters::set_in_runtime_budget(false) };
     let cases = cases();
     let loaded = || {
         cases

@@ -76,9 +76,22 @@ fn a_trap_fails_with_the_trap_message() {
 #[test]
 fn an_endless_loop_is_a_timeout() {
     let began = Instant::now();
+    // Wasmtime in its default configuration, without epochs: the harness
+    // kills the worker.
     let c = bad_cell(&fixture("spin.wasm"), &["--timeout", "2"]);
     assert_eq!(c["status"], "timeout", "{c:#}");
-    // Stopped by Wasmtime's epoch interruption, so the worker itself reports it.
+    assert!(
+        reason(&c).starts_with("killed by the harness after 3.0 s"),
+        "{c:#}"
+    );
+    assert_eq!(c["processes"][0]["exit"]["kind"], "timed-out");
+    // With the in-runtime budget, Wasmtime's epoch interruption stops it,
+    // so the worker itself reports it.
+    let c = bad_cell(
+        &fixture("spin.wasm"),
+        &["--timeout", "2", "--in-runtime-budget"],
+    );
+    assert_eq!(c["status"], "timeout", "{c:#}");
     assert_eq!(
         reason(&c),
         "execute: time budget of 2.000 s exceeded (stopped inside the runtime)"
@@ -128,9 +141,9 @@ fn growing_memory_past_the_cap_fails_and_says_so() {
     );
 }
 
-/// Starts `wasm-arena run` on wasmtime-cranelift in the background, seed 3,
-/// with a long timeout, so the test decides how the run ends.
-fn spawn_run(out: &str, workloads: &str) -> Child {
+/// Starts `wasm-arena run` on wasmtime-cranelift in the background, with
+/// `seed` and a long timeout, so the test decides how the run ends.
+fn spawn_run(out: &str, workloads: &str, seed: &str) -> Child {
     Command::new(BIN)
         .args([
             "run",
@@ -151,7 +164,7 @@ fn spawn_run(out: &str, workloads: &str) -> Child {
             "--timeout",
             "120",
         ])
-        .args(["--seed", "3", "--out", out])
+        .args(["--seed", seed, "--out", out])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -177,7 +190,8 @@ fn a_worker_killed_by_a_signal_is_a_crash_and_the_run_goes_on() {
     let out = dir.path().display().to_string();
     let spin = fixture("spin.wasm");
     let workloads = format!("{spin},empty");
-    let parent = spawn_run(&out, &workloads);
+    // Seed 3 runs `empty` first.
+    let parent = spawn_run(&out, &workloads, "3");
     let deadline = Instant::now() + Duration::from_secs(60);
     let mut killed = false;
     while Instant::now() < deadline && !killed {
@@ -219,8 +233,8 @@ fn ctrl_c_keeps_finished_cells_and_marks_the_run_interrupted() {
     let out = dir.path().display().to_string();
     let sleep = fixture("sleep.wasm");
     let workloads = format!("empty,{sleep}");
-    // Seed 3 runs `empty` first (the order is recorded as each process's `sequence`).
-    let parent = spawn_run(&out, &workloads);
+    // Seed 1 runs `empty` first (the order is recorded as each process's `sequence`).
+    let parent = spawn_run(&out, &workloads, "1");
     // Wait until the empty cell is saved and the sleeping worker is running.
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
@@ -308,6 +322,33 @@ fn conformance_refuses_an_out_dir_that_cannot_be_created_before_testing() {
         ],
         &out,
     );
+}
+
+#[test]
+fn budget_bounds_that_cannot_hold_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out").display().to_string();
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &["--min-samples", "5", "--max-samples", "3"],
+            "--min-samples (5) is above --max-samples (3)",
+        ),
+        (&["--budget", "1", "--processes", "2"], "--budget"),
+        (&["--budget", "0"], "--budget"),
+    ];
+    for (extra, says) in cases {
+        let mut args = vec!["run", "--workload", "hello", "--out", &out];
+        args.extend_from_slice(extra);
+        let output = wasm_arena(&args);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{extra:?}: {}",
+            text(&output)
+        );
+        assert!(text(&output).contains(says), "{extra:?}: {}", text(&output));
+    }
+    assert!(!dir.path().join("out").exists(), "nothing written");
 }
 
 #[test]

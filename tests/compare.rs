@@ -429,7 +429,7 @@ fn bad_inputs_exit_2_with_a_clear_message() {
         ),
         (
             &future,
-            "has schema version 99; this wasm-arena reads versions 1 to 2".to_string(),
+            "has schema version 99; this wasm-arena reads versions 1 to 3".to_string(),
         ),
         (&other, "no cell in common".to_string()),
     ];

@@ -22,7 +22,7 @@ fn starter_workloads_run_verified_on_every_wasmtime_compiler() {
     );
     assert!(output.status.success(), "{}", text(&output));
 
-    assert_eq!(results["schema_version"], 2);
+    assert_eq!(results["schema_version"], 3);
     assert!(results["finished_at"].is_string());
     assert_eq!(results["interrupted"], false);
     for key in ["cpu_model", "os", "kernel"] {
@@ -124,6 +124,94 @@ fn the_seed_fixes_the_order_and_is_recorded() {
     );
     assert!(output.status.success(), "{}", text(&output));
     assert_eq!(results["settings"]["seed"], 7);
+}
+
+/// By default a probe iteration says what a cell costs and the cell gets
+/// the samples that fit its budget, over at least two processes; each cell
+/// records how many and why, and runtimes run without their in-runtime
+/// budget unless asked.
+#[test]
+fn a_time_budget_decides_each_cells_samples_after_a_probe() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().display().to_string();
+    let budgeted = |extra: &[&str]| {
+        let mut args = vec![
+            "run",
+            "--size",
+            "small",
+            "--runtime",
+            "wasmtime-cranelift,native",
+            "--workload",
+            "hello,sha256",
+            "--budget",
+            "0.2",
+            "--min-samples",
+            "3",
+            "--max-samples",
+            "8",
+            "--seed",
+            "7",
+            "--out",
+            &out,
+        ];
+        args.extend_from_slice(extra);
+        let output = wasm_arena(&args);
+        assert!(output.status.success(), "{}", text(&output));
+        read_results(dir.path())
+    };
+    let results = budgeted(&[]);
+    let settings = &results["settings"];
+    assert!(settings["processes"].is_null(), "{settings}");
+    assert_eq!(settings["budget"]["seconds"], 0.2);
+    assert_eq!(settings["in_runtime_budget"], false);
+    let cranelift = &results["runtimes"][0];
+    assert!(
+        cranelift["settings"]["interruption"]
+            .as_str()
+            .unwrap()
+            .starts_with("off"),
+        "{cranelift}"
+    );
+    for c in results["cells"].as_array().unwrap() {
+        assert_eq!(c["status"], "ok", "{c}");
+        let sampling = &c["sampling"];
+        let samples = sampling["samples"].as_u64().unwrap();
+        assert!((3..=8).contains(&samples), "{sampling}");
+        assert!(sampling["processes"].as_u64().unwrap() >= 2, "{sampling}");
+        assert!(sampling["probe_ns"].as_u64().unwrap() > 0, "{sampling}");
+        let stop = sampling["stop"].as_str().unwrap();
+        assert!(
+            ["budget", "min-samples", "max-samples"].contains(&stop),
+            "{sampling}"
+        );
+        let processes = c["processes"].as_array().unwrap();
+        assert_eq!(
+            processes.len() as u64,
+            sampling["processes"].as_u64().unwrap()
+        );
+        let dealt: u64 = processes
+            .iter()
+            .map(|p| p["samples"].as_u64().unwrap())
+            .sum();
+        assert_eq!(dealt, samples, "{c}");
+        assert_eq!(
+            c["phases"]["execute"]["samples_ns"]
+                .as_array()
+                .unwrap()
+                .len() as u64,
+            samples
+        );
+        assert!(
+            processes[0]["warmups"].as_u64().unwrap() >= 1,
+            "the probe: {c}"
+        );
+    }
+    let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    assert!(report.contains("0.2 s of samples per cell"), "{report}");
+
+    let results = budgeted(&["--in-runtime-budget"]);
+    assert_eq!(results["settings"]["in_runtime_budget"], true);
+    assert_eq!(results["runtimes"][0]["settings"]["interruption"], "epoch");
 }
 
 /// One sample has a median but no spread: the results say null and the

@@ -71,6 +71,39 @@ pub fn compile_threads() -> std::num::NonZero<usize> {
         .unwrap_or(std::num::NonZero::<usize>::MIN)
 }
 
+/// The environment variable that turns off the runtimes' own time budget
+/// (`run` without `--in-runtime-budget`): `0` for off; unset or anything else, on.
+pub const IN_RUNTIME_BUDGET_ENV: &str = "WASM_ARENA_IN_RUNTIME_BUDGET";
+
+/// Sets [`in_runtime_budget`] for this process and the workers it starts.
+///
+/// # Safety
+/// As [`std::env::set_var`]: no other thread may be running.
+pub unsafe fn set_in_runtime_budget(on: bool) {
+    // SAFETY: the caller guarantees no other thread runs.
+    unsafe { std::env::set_var(IN_RUNTIME_BUDGET_ENV, if on { "1" } else { "0" }) };
+}
+
+/// Whether runtimes enforce [`Limits::time_budget`] themselves, with what
+/// that costs in generated code (Wasmtime's epoch checks, wasmi's fuel
+/// metering), or run in their default configuration, a guest that never
+/// ends being the harness's to kill. On unless turned off: `conformance`
+/// and library users need the runtime to stop a guest; `run` turns it off
+/// to measure runtimes as their users run them.
+pub fn in_runtime_budget() -> bool {
+    std::env::var(IN_RUNTIME_BUDGET_ENV).map_or(true, |v| v != "0")
+}
+
+/// The `interruption` setting an adapter records: its mechanism when the
+/// in-runtime budget is on.
+pub(crate) fn interruption_setting(mechanism: &str) -> String {
+    if in_runtime_budget() {
+        mechanism.to_string()
+    } else {
+        "off (default configuration; the harness kills a worker past its deadline)".into()
+    }
+}
+
 /// How a runtime turns Wasm into something it can run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

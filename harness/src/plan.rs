@@ -1,6 +1,7 @@
 //! A plan is runtimes x workloads x settings (or one shard of those cells);
 //! it becomes jobs, one per (runtime, workload, process), in a shuffled order
-//! fixed by the seed.
+//! fixed by the seed: every cell's first process, then the others, whose
+//! number the first ones' probes decide in a budgeted run.
 
 use std::time::Duration;
 
@@ -11,6 +12,7 @@ use wasm_arena_adapters::{Limits, RuntimeDescriptor};
 
 use crate::catalog::{Repetitions, Workload};
 use crate::results::Settings;
+use crate::sampling::{Budget, Sampling, Stop};
 use crate::scenario::{Scenario, ScenarioSettings};
 use crate::shard::Shard;
 use crate::worker::protocol::{HostJob, Job};
@@ -50,23 +52,52 @@ impl Plan {
             })
     }
 
-    /// Every job, shuffled so that no runtime always runs on a cold (or warm)
-    /// machine; the same seed gives the same order.
-    pub fn jobs(&self) -> Vec<JobSpec> {
+    /// The first process of every cell, in rounds of one cell per runtime:
+    /// each runtime's cells in a random order, each round in a random order
+    /// (the same seed gives the same order). So no runtime always runs on a
+    /// cold (or warm) machine, drift over the run touches every runtime
+    /// alike, and the ETA sees every runtime's speed early. In a budgeted
+    /// run these are the probing processes, whose probes decide how many
+    /// more each cell gets.
+    pub fn first_jobs(&self) -> Vec<JobSpec> {
         if !self.scenarios.contains(&Scenario::Run) {
             return Vec::new();
         }
-        let mut jobs: Vec<JobSpec> = self
-            .cells()
-            .flat_map(|(runtime, workload)| {
-                (0..self.repetitions(workload).processes).map(move |process| JobSpec {
+        let mut rng = ChaCha8Rng::seed_from_u64(self.settings.seed);
+        let mut by_runtime: Vec<Vec<JobSpec>> = vec![Vec::new(); self.runtimes.len()];
+        for (runtime, workload) in self.cells() {
+            by_runtime[runtime].push(JobSpec {
+                runtime,
+                workload,
+                process: 0,
+            });
+        }
+        for cells in &mut by_runtime {
+            cells.shuffle(&mut rng);
+        }
+        let mut jobs = Vec::new();
+        while by_runtime.iter().any(|cells| !cells.is_empty()) {
+            let mut round: Vec<JobSpec> = by_runtime.iter_mut().filter_map(Vec::pop).collect();
+            round.shuffle(&mut rng);
+            jobs.extend(round);
+        }
+        jobs
+    }
+
+    /// The other processes of the cells whose first process went well, by
+    /// their samplings, shuffled like the first ones.
+    pub fn later_jobs(&self, cells: &[((usize, usize), Sampling)]) -> Vec<JobSpec> {
+        let mut jobs: Vec<JobSpec> = cells
+            .iter()
+            .flat_map(|&((runtime, workload), sampling)| {
+                (1..sampling.processes).map(move |process| JobSpec {
                     runtime,
                     workload,
                     process,
                 })
             })
             .collect();
-        jobs.shuffle(&mut ChaCha8Rng::seed_from_u64(self.settings.seed));
+        jobs.shuffle(&mut ChaCha8Rng::seed_from_u64(!self.settings.seed));
         jobs
     }
 
@@ -89,68 +120,103 @@ impl Plan {
         self.timeout().max(needs) + KILL_GRACE
     }
 
-    /// What the run asks, capped by what the workload allows.
-    pub fn repetitions(&self, workload: usize) -> Repetitions {
+    /// A cell's samples when they are known before it runs: fixed
+    /// repetitions, or the catalog's cap; `None` when a probe decides them.
+    pub fn sampling(&self, workload: usize) -> Option<Sampling> {
+        let cap = self.workloads[workload].repetitions;
         let s = &self.settings;
-        Repetitions {
-            processes: s.processes,
-            iterations: s.iterations,
-            warmup: s.warmup,
+        match (s.processes.zip(s.iterations), cap) {
+            (Some((processes, iterations)), cap) => {
+                let asked = Repetitions {
+                    processes,
+                    iterations,
+                    warmup: s.warmup,
+                };
+                let capped = asked.capped(cap);
+                let stop = if capped == asked {
+                    Stop::Fixed
+                } else {
+                    Stop::CatalogCap
+                };
+                Some(Sampling::fixed(capped, stop))
+            }
+            (None, Some(cap)) => Some(Sampling::fixed(cap, Stop::CatalogCap)),
+            (None, None) => None,
         }
-        .capped(self.workloads[workload].repetitions)
     }
 
-    /// Iterations, warm-ups included, of one worker process of `workload`.
-    pub fn iterations_per_process(&self, workload: usize) -> u64 {
-        let r = self.repetitions(workload);
-        u64::from(r.warmup + r.iterations)
+    /// The budget that decides the samples of cells with no fixed count.
+    pub fn budget(&self) -> Budget {
+        self.settings.budget.unwrap_or(Budget::DEFAULT)
     }
 
-    /// Every iteration the plan will run: what the progress bar counts (a
-    /// warm host's request and a density level count as one each).
-    pub fn total_iterations(&self) -> u64 {
-        let iterations: u64 = self
-            .cells()
-            .map(|(_, w)| u64::from(self.repetitions(w).processes) * self.iterations_per_process(w))
-            .sum();
-        let cells = self.cells().count() as u64;
-        self.scenarios
-            .iter()
-            .map(|scenario| match scenario {
-                Scenario::Run => iterations,
-                Scenario::Cold => {
-                    self.cells()
-                        .map(|(r, _)| crate::cold::variants(&self.runtimes[r]).len() as u64)
-                        .sum::<u64>()
-                        * u64::from(self.scenario_settings.requests)
-                }
-                Scenario::Warm => cells * self.scenario_settings.warm_requests(),
-                Scenario::Density => cells * self.scenario_settings.levels.len() as u64,
-            })
-            .sum()
+    /// Warm-ups of each process of `workload`, before a probing process's
+    /// minimum of one.
+    pub fn warmup(&self, workload: usize) -> u32 {
+        let cap = self.workloads[workload].repetitions;
+        self.settings.warmup.min(cap.map_or(u32::MAX, |c| c.warmup))
+    }
+
+    /// Iterations, warm-ups and probe included, of a cell of `workload` with
+    /// `sampling`, over all its processes.
+    pub fn cell_iterations(&self, workload: usize, sampling: &Sampling) -> u64 {
+        cell_iterations(self.warmup(workload), sampling)
+    }
+
+    /// A cell's whole time from what one iteration costs, for the ETA: a
+    /// budgeted cell's samples depend on that cost.
+    pub fn cell_time(&self, workload: usize) -> crate::eta::Plan {
+        let warmup = self.warmup(workload);
+        let known = self.sampling(workload);
+        let budget = self.budget();
+        Box::new(move |unit| {
+            let sampling = known.unwrap_or_else(|| budget.sampling(unit));
+            unit * u32::try_from(cell_iterations(warmup, &sampling)).unwrap_or(u32::MAX)
+        })
+    }
+
+    /// What a cell is expected to cost before anything of it is known, for
+    /// the ETA until the first cells have run.
+    pub fn prior(&self, workload: usize) -> Duration {
+        match self.sampling(workload) {
+            Some(s) => {
+                Duration::from_millis(200) * (s.samples + s.processes * self.warmup(workload))
+            }
+            None => Duration::from_secs_f64(self.budget().seconds * 1.5 + 0.5),
+        }
     }
 
     /// The host job of one cell's warm or density scenario.
     pub fn host_job(&self, runtime: usize, workload: usize) -> HostJob {
         HostJob {
-            job: self.job(JobSpec {
-                runtime,
-                workload,
-                process: 0,
-            }),
+            job: self.job(
+                JobSpec {
+                    runtime,
+                    workload,
+                    process: 0,
+                },
+                None,
+            ),
             requests: self.scenario_settings.requests,
             levels: self.scenario_settings.levels.clone(),
             threads: self.scenario_settings.threads.clone(),
         }
     }
 
-    /// The job a worker runs for `spec`: the workload's grants, and limits
-    /// (memory cap; the time budget doubles as the in-runtime interruption).
-    pub fn job(&self, spec: JobSpec) -> Job {
+    /// The job a worker runs for `spec`: the workload's grants, limits
+    /// (memory cap; the timeout, enforced by the runtime itself with the
+    /// in-runtime budget), and its iterations: by the cell's sampling when
+    /// known, else a probe.
+    pub fn job(&self, spec: JobSpec, sampling: Option<&Sampling>) -> Job {
         let workload = &self.workloads[spec.workload];
         let limits = Limits {
             max_memory_bytes: Some(self.settings.max_memory_bytes),
-            time_budget: Some(self.timeout()),
+            time_budget: self.settings.in_runtime_budget.then(|| self.timeout()),
+        };
+        let warmup = self.warmup(spec.workload);
+        let (warmup, iterations, budget) = match sampling {
+            Some(s) => (warmup, s.iterations(spec.process), None),
+            None => (warmup.max(1), 0, Some(self.budget())),
         };
         Job {
             runtime: self.runtimes[spec.runtime].id.to_string(),
@@ -159,10 +225,18 @@ impl Plan {
             output: workload.output,
             plugin: workload.plugin.clone(),
             expect: workload.expect.clone(),
-            warmup: self.repetitions(spec.workload).warmup,
-            iterations: self.repetitions(spec.workload).iterations,
+            warmup,
+            iterations,
+            budget,
         }
     }
+}
+
+/// Every process's warm-ups and iterations, and the probe when it is not
+/// one of the warm-ups.
+fn cell_iterations(warmup: u32, sampling: &Sampling) -> u64 {
+    let probe = u32::from(sampling.probe_ns.is_some() && warmup == 0);
+    u64::from(sampling.samples + sampling.processes * warmup + probe)
 }
 
 #[cfg(test)]
@@ -176,9 +250,11 @@ mod tests {
             runtimes: wasm_arena_adapters::descriptors(),
             workloads: catalog.all(Size::Small),
             settings: Settings {
-                processes: 3,
-                iterations: 1,
+                processes: Some(3),
+                iterations: Some(1),
                 warmup: 0,
+                budget: None,
+                in_runtime_budget: true,
                 timeout_s: 2.5,
                 seed,
                 size: Size::Small,
@@ -190,16 +266,31 @@ mod tests {
         }
     }
 
+    /// Every job of the plan: the first processes, then the others.
+    fn all_jobs(p: &Plan) -> Vec<JobSpec> {
+        let first = p.first_jobs();
+        let planned: Vec<((usize, usize), Sampling)> = first
+            .iter()
+            .map(|j| ((j.runtime, j.workload), p.sampling(j.workload).unwrap()))
+            .collect();
+        first.into_iter().chain(p.later_jobs(&planned)).collect()
+    }
+
     #[test]
     fn every_job_once_in_an_order_fixed_by_the_seed() {
-        let (a, b, c) = (plan(1).jobs(), plan(1).jobs(), plan(2).jobs());
+        let (a, b, c) = (all_jobs(&plan(1)), all_jobs(&plan(1)), all_jobs(&plan(2)));
         let p = plan(1);
         let processes: usize = (0..p.workloads.len())
-            .map(|w| p.repetitions(w).processes as usize)
+            .map(|w| p.sampling(w).unwrap().processes as usize)
             .sum();
         assert_eq!(a.len(), p.runtimes.len() * processes);
         assert_eq!(a, b, "same seed, same order");
         assert_ne!(a, c, "another seed, another order");
+        let cells = p.cells().count();
+        assert!(
+            a[..cells].iter().all(|j| j.process == 0),
+            "first processes first"
+        );
         let mut sorted = a.clone();
         sorted.sort_by_key(|j| (j.runtime, j.workload, j.process));
         sorted.dedup();
@@ -207,7 +298,7 @@ mod tests {
     }
 
     #[test]
-    fn shards_split_the_jobs_and_iterations_without_overlap() {
+    fn shards_split_the_jobs_without_overlap() {
         let whole = plan(1);
         let count = 3;
         let shards: Vec<Plan> = (1..=count)
@@ -225,28 +316,73 @@ mod tests {
         };
         let mut joined: Vec<_> = shards
             .iter()
-            .flat_map(|p| p.jobs().iter().map(|j| key(p, j)).collect::<Vec<_>>())
+            .flat_map(|p| all_jobs(p).iter().map(|j| key(p, j)).collect::<Vec<_>>())
             .collect();
-        let mut all: Vec<_> = whole.jobs().iter().map(|j| key(&whole, j)).collect();
+        let mut all: Vec<_> = all_jobs(&whole).iter().map(|j| key(&whole, j)).collect();
         joined.sort();
         all.sort();
         assert_eq!(joined, all, "every job in exactly one shard");
-        assert!(shards.iter().all(|p| !p.jobs().is_empty()));
+        assert!(shards.iter().all(|p| !p.first_jobs().is_empty()));
+    }
+
+    #[test]
+    fn a_budgeted_cell_probes_first_and_a_capped_one_does_not() {
+        let p = Plan {
+            settings: Settings {
+                processes: None,
+                iterations: None,
+                warmup: 0,
+                budget: Some(Budget::DEFAULT),
+                ..plan(1).settings
+            },
+            ..plan(1)
+        };
+        let hello = p.workloads.iter().position(|w| w.id == "hello").unwrap();
+        assert_eq!(p.sampling(hello), None, "a probe decides");
+        let spec = JobSpec {
+            runtime: 0,
+            workload: hello,
+            process: 0,
+        };
+        let probe = p.job(spec, None);
         assert_eq!(
-            shards.iter().map(Plan::total_iterations).sum::<u64>(),
-            whole.total_iterations()
+            (probe.warmup, probe.iterations),
+            (1, 0),
+            "the probe is a warm-up"
         );
+        assert_eq!(probe.budget, Some(Budget::DEFAULT));
+        let decided = Budget::DEFAULT.sampling(Duration::from_millis(100));
+        let later = p.job(JobSpec { process: 1, ..spec }, Some(&decided));
+        assert_eq!((later.warmup, later.budget), (0, None));
+        assert_eq!(later.iterations, decided.iterations(1));
+        assert_eq!(
+            p.cell_iterations(hello, &decided),
+            u64::from(decided.samples + 1),
+            "the probe, and no warm-ups asked for"
+        );
+
+        let catalog = Catalog::load(&Catalog::default_dir()).unwrap();
+        let p = Plan {
+            workloads: catalog.all(Size::Small),
+            ..p
+        };
+        let capped = p.workloads.iter().position(|w| w.repetitions.is_some());
+        if let Some(w) = capped {
+            let s = p.sampling(w).expect("the cap is the count");
+            assert_eq!((s.stop, s.probe_ns), (Stop::CatalogCap, None));
+        }
     }
 
     #[test]
     fn jobs_carry_the_limits_and_grants() {
         let p = plan(1);
         let wordfreq = p.workloads.iter().position(|w| w.id == "wordfreq").unwrap();
-        let job = p.job(JobSpec {
+        let spec = JobSpec {
             runtime: 0,
             workload: wordfreq,
             process: 0,
-        });
+        };
+        let job = p.job(spec, p.sampling(wordfreq).as_ref());
         assert_eq!(job.wasi.limits.max_memory_bytes, Some(1 << 20));
         assert_eq!(
             job.wasi.limits.time_budget,
@@ -261,6 +397,18 @@ mod tests {
                 job.wasi.preopens[0].read_only
             ),
             ("/input", true)
+        );
+        let off = Plan {
+            settings: Settings {
+                in_runtime_budget: false,
+                ..plan(1).settings
+            },
+            ..plan(1)
+        };
+        let job = off.job(spec, off.sampling(wordfreq).as_ref());
+        assert_eq!(
+            job.wasi.limits.time_budget, None,
+            "the worker's kill is the limit"
         );
     }
 }

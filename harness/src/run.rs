@@ -1,17 +1,21 @@
 //! Runs a plan: one worker per job, results updated and saved after each,
-//! so an interrupted or killed run keeps every finished cell.
+//! so an interrupted or killed run keeps every finished cell; the ETA is
+//! updated as cells say what they cost.
 
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use crate::catalog::Workload;
 use crate::cold;
+use crate::eta::Eta;
 use crate::export::{self, Exporter};
 use crate::host::Host;
 use crate::output::progress::Progress;
-use crate::plan::Plan;
+use crate::plan::{JobSpec, Plan};
 use crate::results::{self, Cell, ProcessRun, Results, Status, WorkloadRecord};
+use crate::sampling::Sampling;
 use crate::scenario::{self, Scenario, ScenarioCell};
 use crate::verify::sha256_hex;
 use crate::worker;
@@ -56,66 +60,64 @@ impl Runner<'_> {
         std::fs::create_dir_all(self.out_dir)?;
         export::write(self.out_dir, &results, &self.exporters)?;
 
-        let mut runs: HashMap<(usize, usize), Vec<ProcessRun>> = HashMap::new();
-        for (sequence, spec) in plan.jobs().into_iter().enumerate() {
-            if self.interrupted.load(Ordering::SeqCst) {
-                break;
-            }
-            let key = (spec.runtime, spec.workload);
-            let runtime = &plan.runtimes[spec.runtime];
-            let workload = &plan.workloads[spec.workload];
-            let iterations = plan.iterations_per_process(spec.workload);
-            // Once a cell has failed, its other processes would only fail again.
-            if results
-                .cell(runtime.id, &workload.id)
-                .is_some_and(|c| c.status != Status::Ok)
-            {
-                progress.advance(iterations);
-                continue;
-            }
-            let cell = if let Some((status, reason)) = skipped(runtime, workload) {
-                progress.advance(iterations);
-                unmeasured_cell(runtime.id, &workload.id, status, reason)
-            } else {
-                progress.start(&format!(
-                    "{} · {} · process {}",
-                    runtime.id,
-                    workload.id,
-                    spec.process + 1
-                ));
-                let run = worker::run_worker(
-                    self.exe,
-                    &Task::Measure(plan.job(spec)),
-                    plan.kill_after(spec.workload),
-                    self.interrupted,
-                    |event| {
-                        if matches!(event, Event::Sample(_)) {
-                            progress.advance(1);
-                        }
-                    },
-                )?;
-                if run.exit == worker::Exit::Interrupted {
-                    break;
-                }
-                let done = run
-                    .events
-                    .iter()
-                    .filter(|e| matches!(e, Event::Sample(_)))
-                    .count() as u64;
-                progress.advance(iterations.saturating_sub(done));
-                let entry = runs.entry(key).or_default();
-                entry.push(ProcessRun {
-                    index: spec.process,
-                    sequence: sequence as u32,
-                    run,
-                });
-                entry.sort_by_key(|p| p.index);
-                results::cell_from_runs(runtime.id, &workload.id, entry, plan.settings.seed)
-            };
-            upsert(&mut results, plan, cell);
-            export::write(self.out_dir, &results, &self.exporters)?;
+        let mut eta = Eta::default();
+        let mut cells: HashMap<(usize, usize), CellState> = HashMap::new();
+        for job in plan.first_jobs() {
+            let key = (job.runtime, job.workload);
+            let entry = eta.add_cell(
+                job.runtime,
+                job.workload,
+                plan.prior(job.workload),
+                plan.cell_time(job.workload),
+            );
+            cells.insert(key, CellState::new(entry, plan.sampling(job.workload)));
         }
-        self.scenarios(&mut results, progress)?;
+        let scenarios = self.scenario_entries(&mut eta);
+        progress.estimate(&eta);
+
+        let mut sequence = 0;
+        let first = plan.first_jobs();
+        for spec in first {
+            if !self.measure(
+                spec,
+                &mut sequence,
+                &mut cells,
+                &mut eta,
+                &mut results,
+                progress,
+            )? {
+                return self.finish(results, progress);
+            }
+        }
+        let planned: Vec<((usize, usize), Sampling)> = plan
+            .first_jobs()
+            .into_iter()
+            .map(|j| (j.runtime, j.workload))
+            .filter_map(|key| {
+                let state = &cells[&key];
+                let ok = results
+                    .cell(plan.runtimes[key.0].id, &plan.workloads[key.1].id)
+                    .is_some_and(|c| c.status == Status::Ok);
+                ok.then_some(state.sampling).flatten().map(|s| (key, s))
+            })
+            .collect();
+        for spec in plan.later_jobs(&planned) {
+            if !self.measure(
+                spec,
+                &mut sequence,
+                &mut cells,
+                &mut eta,
+                &mut results,
+                progress,
+            )? {
+                return self.finish(results, progress);
+            }
+        }
+        self.scenarios(&mut results, &mut eta, &scenarios, progress)?;
+        self.finish(results, progress)
+    }
+
+    fn finish(&self, mut results: Results, progress: &Progress) -> Result<Results> {
         if self.interrupted.load(Ordering::SeqCst) {
             results.interrupted = true;
         } else {
@@ -125,44 +127,211 @@ impl Runner<'_> {
         progress.finish();
         Ok(results)
     }
+
+    /// Runs one worker process of a cell and updates the cell; false when
+    /// the run was interrupted.
+    fn measure(
+        &self,
+        spec: JobSpec,
+        sequence: &mut u32,
+        cells: &mut HashMap<(usize, usize), CellState>,
+        eta: &mut Eta,
+        results: &mut Results,
+        progress: &Progress,
+    ) -> Result<bool> {
+        let plan = self.plan;
+        if self.interrupted.load(Ordering::SeqCst) {
+            return Ok(false);
+        }
+        let runtime = &plan.runtimes[spec.runtime];
+        let workload = &plan.workloads[spec.workload];
+        let state = cells
+            .get_mut(&(spec.runtime, spec.workload))
+            .expect("every job's cell is planned");
+        if let Some((status, reason)) = skipped(runtime, workload) {
+            let cell = unmeasured_cell(runtime.id, &workload.id, status, reason);
+            eta.done(state.entry, Duration::ZERO);
+            upsert(results, plan, cell);
+            progress.estimate(eta);
+            export::write(self.out_dir, results, &self.exporters)?;
+            return Ok(true);
+        }
+        progress.start(&format!(
+            "{} · {} · process {}",
+            runtime.id,
+            workload.id,
+            spec.process + 1
+        ));
+        let started = Instant::now();
+        let run = worker::run_worker(
+            self.exe,
+            &Task::Measure(plan.job(spec, state.sampling.as_ref())),
+            plan.kill_after(spec.workload),
+            self.interrupted,
+            |event| {
+                match event {
+                    Event::Sample(_) => state.done += 1,
+                    Event::Planned(sampling) => state.sampling = Some(*sampling),
+                    _ => return,
+                }
+                state.estimate(plan, spec.workload, started.elapsed(), eta);
+                progress.estimate(eta);
+            },
+        )?;
+        if run.exit == worker::Exit::Interrupted {
+            return Ok(false);
+        }
+        state.spent += started.elapsed();
+        state.processes_run += 1;
+        let entry = state.runs.entry_for(spec, *sequence, run);
+        *sequence += 1;
+        let mut cell = results::cell_from_runs(runtime.id, &workload.id, entry, plan.settings.seed);
+        cell.sampling = state.sampling;
+        // A failed cell's other processes would only fail again.
+        let finished = cell.status != Status::Ok
+            || state
+                .sampling
+                .is_some_and(|s| state.processes_run >= s.processes);
+        if finished {
+            eta.done(state.entry, state.spent);
+        } else {
+            state.estimate(plan, spec.workload, Duration::ZERO, eta);
+        }
+        upsert(results, plan, cell);
+        progress.estimate(eta);
+        export::write(self.out_dir, results, &self.exporters)?;
+        Ok(true)
+    }
+
+    /// An ETA entry for every start-up scenario cell, in the order they run.
+    fn scenario_entries(&self, eta: &mut Eta) -> Vec<usize> {
+        let plan = self.plan;
+        let mut entries = Vec::new();
+        for &scenario in plan.scenarios.iter().filter(|s| **s != Scenario::Run) {
+            for (r, _) in plan.cells() {
+                let units = self.units(scenario, r) as u32;
+                entries.push(eta.add_scenario(scenario, scenario.prior_per_unit() * units));
+            }
+        }
+        entries
+    }
+
+    /// A start-up scenario cell's units: requests, or density levels.
+    fn units(&self, scenario: Scenario, runtime: usize) -> u64 {
+        let settings = &self.plan.scenario_settings;
+        match scenario {
+            Scenario::Cold => {
+                cold::variants(&self.plan.runtimes[runtime]).len() as u64
+                    * u64::from(settings.requests)
+            }
+            Scenario::Warm => settings.warm_requests(),
+            _ => settings.levels.len() as u64,
+        }
+    }
+}
+
+/// What the runner knows of one iteration cell while it runs.
+struct CellState {
+    /// Its entry in the ETA.
+    entry: usize,
+    /// Known from the plan, or once its probe has run.
+    sampling: Option<Sampling>,
+    runs: Runs,
+    processes_run: u32,
+    /// Iterations done, warm-ups included.
+    done: u64,
+    /// Wall time of its finished processes.
+    spent: Duration,
+}
+
+impl CellState {
+    fn new(entry: usize, sampling: Option<Sampling>) -> CellState {
+        CellState {
+            entry,
+            sampling,
+            runs: Runs::default(),
+            processes_run: 0,
+            done: 0,
+            spent: Duration::ZERO,
+        }
+    }
+
+    /// Tells the ETA what the cell has cost, `current` of it in a process
+    /// still running, and what its iterations left will cost at the rate so far.
+    fn estimate(&self, plan: &Plan, workload: usize, current: Duration, eta: &mut Eta) {
+        let Some(sampling) = self.sampling.filter(|_| self.done > 0) else {
+            return;
+        };
+        let total = plan.cell_iterations(workload, &sampling);
+        let spent = self.spent + current;
+        eta.going(
+            self.entry,
+            spent,
+            spent / u32::try_from(self.done).unwrap_or(u32::MAX),
+            total.saturating_sub(self.done),
+        );
+    }
+}
+
+/// A cell's finished worker processes, in process order.
+#[derive(Default)]
+struct Runs(Vec<ProcessRun>);
+
+impl Runs {
+    fn entry_for(&mut self, spec: JobSpec, sequence: u32, run: worker::WorkerRun) -> &[ProcessRun] {
+        self.0.push(ProcessRun {
+            index: spec.process,
+            sequence,
+            run,
+        });
+        self.0.sort_by_key(|p| p.index);
+        &self.0
+    }
 }
 
 impl Runner<'_> {
     /// The start-up scenarios, after the iteration cells: cold start from
     /// this process, warm and density in one host worker per cell.
-    fn scenarios(&self, results: &mut Results, progress: &Progress) -> Result<()> {
+    fn scenarios(
+        &self,
+        results: &mut Results,
+        eta: &mut Eta,
+        entries: &[usize],
+        progress: &Progress,
+    ) -> Result<()> {
         let plan = self.plan;
         let cells: Vec<(usize, usize)> = plan.cells().collect();
+        let mut entries = entries.iter().copied();
         for &scenario in plan.scenarios.iter().filter(|s| **s != Scenario::Run) {
             for &(r, w) in &cells {
                 if self.interrupted.load(Ordering::SeqCst) {
                     return Ok(());
                 }
+                let entry = entries.next().expect("an entry per scenario cell");
                 let runtime = &plan.runtimes[r];
                 let workload = &plan.workloads[w];
-                let units = match scenario {
-                    Scenario::Cold => {
-                        cold::variants(runtime).len() as u64
-                            * u64::from(plan.scenario_settings.requests)
-                    }
-                    Scenario::Warm => plan.scenario_settings.warm_requests(),
-                    _ => plan.scenario_settings.levels.len() as u64,
+                let units = self.units(scenario, r);
+                let started = Instant::now();
+                let mut done = 0;
+                let mut served = |n: u64, eta: &mut Eta| {
+                    done += n;
+                    let spent = started.elapsed();
+                    let per = spent / u32::try_from(done.max(1)).unwrap_or(u32::MAX);
+                    eta.going(entry, spent, per, units.saturating_sub(done));
+                    progress.estimate(eta);
                 };
                 let cells = match skipped(runtime, workload) {
-                    Some((status, reason)) => {
-                        progress.advance(units);
-                        vec![ScenarioCell {
-                            runtime: runtime.id.into(),
-                            workload: workload.id.clone(),
-                            scenario,
-                            status,
-                            error: Some(reason),
-                            warm: None,
-                            density: None,
-                            cold: None,
-                            peak_rss_bytes: None,
-                        }]
-                    }
+                    Some((status, reason)) => vec![ScenarioCell {
+                        runtime: runtime.id.into(),
+                        workload: workload.id.clone(),
+                        scenario,
+                        status,
+                        error: Some(reason),
+                        warm: None,
+                        density: None,
+                        cold: None,
+                        peak_rss_bytes: None,
+                    }],
                     None if scenario == Scenario::Cold => {
                         progress.start(&format!("{} · {} · cold", runtime.id, workload.id));
                         let job = cold::Job {
@@ -171,13 +340,7 @@ impl Runner<'_> {
                             requests: plan.scenario_settings.requests,
                             timeout: plan.kill_after(w),
                         };
-                        let mut done = 0;
-                        let cells = cold::measure(&job, &mut || {
-                            done += 1;
-                            progress.advance(1);
-                        });
-                        progress.advance(units.saturating_sub(done));
-                        cells
+                        cold::measure(&job, &mut || served(1, eta))
                     }
                     None => {
                         progress.start(&format!(
@@ -191,23 +354,20 @@ impl Runner<'_> {
                             Scenario::Warm => Task::Warm(job),
                             _ => Task::Density(job),
                         };
-                        let mut done = 0;
                         let run = worker::run_worker(
                             self.exe,
                             &task,
                             plan.kill_after(w),
                             self.interrupted,
                             |event| {
-                                let served = match event {
+                                let n = match event {
                                     Event::Request(_) | Event::Level(_) => 1,
                                     Event::Concurrency(c) => c.request_ns.len() as u64,
-                                    _ => 0,
+                                    _ => return,
                                 };
-                                done += served;
-                                progress.advance(served);
+                                served(n, eta);
                             },
                         )?;
-                        progress.advance(units.saturating_sub(done));
                         if run.exit == worker::Exit::Interrupted {
                             return Ok(());
                         }
@@ -220,6 +380,8 @@ impl Runner<'_> {
                         )]
                     }
                 };
+                eta.done(entry, started.elapsed());
+                progress.estimate(eta);
                 results.scenarios.extend(cells);
                 export::write(self.out_dir, results, &self.exporters)?;
             }
@@ -290,6 +452,7 @@ fn unmeasured_cell(runtime: &str, workload: &str, status: Status, reason: String
         memory: None,
         output_verified: false,
         region: None,
+        sampling: None,
         processes: Vec::new(),
     }
 }

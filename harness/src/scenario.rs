@@ -44,6 +44,17 @@ impl Scenario {
             Scenario::Density => "density",
         }
     }
+
+    /// A guess at one unit's cost (a request; a density level), for the ETA
+    /// until the scenario's first cell has run.
+    pub fn prior_per_unit(self) -> std::time::Duration {
+        std::time::Duration::from_millis(match self {
+            Scenario::Run => 200,
+            Scenario::Cold => 20,
+            Scenario::Warm => 1,
+            Scenario::Density => 500,
+        })
+    }
 }
 
 impl std::str::FromStr for Scenario {

@@ -40,6 +40,9 @@ pub struct Args {
 }
 
 pub fn execute(args: Args) -> Result<Outcome, Error> {
+    // SAFETY: nothing else runs yet. Timeout tests need the runtime itself
+    // to stop the guest, whatever the environment says.
+    unsafe { wasm_arena_adapters::set_in_runtime_budget(true) };
     let runtimes = resolve_runtimes(&args.runtime)?;
     // Conformance runs modules as they are: a native twin has no WASI to test,
     // and a runtime that is not built in has nothing to say. Named ones are

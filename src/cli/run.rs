@@ -10,6 +10,7 @@ use wasm_arena_harness::output::table;
 use wasm_arena_harness::plan::Plan;
 use wasm_arena_harness::results::{self, Settings};
 use wasm_arena_harness::run::Runner;
+use wasm_arena_harness::sampling::Budget;
 use wasm_arena_harness::scenario::{Scenario, ScenarioSettings};
 use wasm_arena_harness::shard::Shard;
 
@@ -31,20 +32,45 @@ pub struct Args {
     /// Workload size: `small` for quick checks, `default` for reports.
     #[arg(long, value_enum, default_value_t = SizeArg::Default)]
     size: SizeArg,
-    /// Worker processes per cell.
-    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
-    processes: u32,
-    /// Measured iterations per process.
-    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
-    iterations: u32,
-    /// Warm-up iterations per process, run and discarded.
+    /// Seconds of measured iterations per cell. A probe iteration (a
+    /// warm-up) tells what one costs; the cell then gets as many as fit,
+    /// within --min-samples and --max-samples, spread over at least two
+    /// worker processes. Each cell records how many it got and why.
+    #[arg(long, default_value_t = Budget::DEFAULT.seconds, value_parser = positive_seconds,
+          conflicts_with_all = ["processes", "iterations"])]
+    budget: f64,
+    /// Fewest measured iterations a cell gets, however long one takes.
+    #[arg(long, default_value_t = Budget::DEFAULT.min_samples,
+          value_parser = clap::value_parser!(u32).range(1..), conflicts_with_all = ["processes", "iterations"])]
+    min_samples: u32,
+    /// Most measured iterations a cell gets, however cheap one is.
+    #[arg(long, default_value_t = Budget::DEFAULT.max_samples,
+          value_parser = clap::value_parser!(u32).range(1..), conflicts_with_all = ["processes", "iterations"])]
+    max_samples: u32,
+    /// Fixed repetitions instead of the budget: worker processes per cell
+    /// (default 3 when --iterations is given).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    processes: Option<u32>,
+    /// Fixed repetitions instead of the budget: measured iterations per
+    /// process (default 5 when --processes is given).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    iterations: Option<u32>,
+    /// Warm-up iterations per process, run and discarded (a budgeted cell's
+    /// first process always has one: its probe).
     #[arg(long, default_value_t = 1)]
     warmup: u32,
-    /// Seconds one iteration may take: the runtime interrupts a guest whose
-    /// execute phase runs longer, and the harness kills a worker that finishes
-    /// no iteration within this plus one second.
+    /// Seconds one iteration may take: a worker that finishes no iteration
+    /// within this plus one second is killed (with --in-runtime-budget the
+    /// runtime itself stops the guest at this point).
     #[arg(long, default_value_t = 60.0, value_parser = positive_seconds)]
     timeout: f64,
+    /// Have every runtime enforce --timeout itself, as `conformance` does
+    /// (Wasmtime's epoch checks, wasmi's fuel metering, Wasmer's and
+    /// WasmEdge's interrupts), at the cost those add to generated code. Off,
+    /// each runtime runs in its default configuration, as its users run it.
+    /// Recorded in the settings of the run and of each runtime.
+    #[arg(long)]
+    in_runtime_budget: bool,
     /// Largest linear memory a guest may grow to, in MiB.
     #[arg(long, default_value_t = Settings::DEFAULT_MAX_MEMORY_MIB)]
     max_memory: u64,
@@ -123,10 +149,19 @@ pub fn execute(mut args: Args) -> Result<Outcome, Error> {
             args.density_levels
         )));
     }
-    if let Some(threads) = args.compile_threads {
-        // SAFETY: nothing else runs yet (no thread has been started), and
-        // every worker inherits the setting from here.
-        unsafe { wasm_arena_adapters::set_compile_threads(threads) };
+    if args.min_samples > args.max_samples {
+        return Err(Error::usage(format!(
+            "--min-samples ({}) is above --max-samples ({})",
+            args.min_samples, args.max_samples
+        )));
+    }
+    // SAFETY: nothing else runs yet (no thread has been started), and every
+    // worker inherits the settings from here.
+    unsafe {
+        if let Some(threads) = args.compile_threads {
+            wasm_arena_adapters::set_compile_threads(threads);
+        }
+        wasm_arena_adapters::set_in_runtime_budget(args.in_runtime_budget);
     }
     let runtimes = resolve_runtimes(&args.runtime)?;
     let mut catalog = Catalog::load(&args.workloads_dir).usage()?;
@@ -137,13 +172,23 @@ pub fn execute(mut args: Args) -> Result<Outcome, Error> {
         .usage()?;
     args.module.configure(&mut workloads)?;
     let seed = args.seed.unwrap_or_else(rand::random);
+    let fixed = match (args.processes, args.iterations) {
+        (None, None) => None,
+        (p, i) => Some((p.unwrap_or(3), i.unwrap_or(5))),
+    };
     let plan = Plan {
         runtimes,
         workloads,
         settings: Settings {
-            processes: args.processes,
-            iterations: args.iterations,
+            processes: fixed.map(|f| f.0),
+            iterations: fixed.map(|f| f.1),
             warmup: args.warmup,
+            budget: fixed.is_none().then_some(Budget {
+                seconds: args.budget,
+                min_samples: args.min_samples,
+                max_samples: args.max_samples,
+            }),
+            in_runtime_budget: args.in_runtime_budget,
             timeout_s: args.timeout,
             seed,
             size,
@@ -163,7 +208,7 @@ pub fn execute(mut args: Args) -> Result<Outcome, Error> {
 
     let interrupted = interrupt_flag()?;
     let exe = current_exe()?;
-    let progress = Progress::new(plan.total_iterations(), "iterations");
+    let progress = Progress::timed();
     let runner = Runner {
         plan: &plan,
         exe: &exe,

@@ -125,12 +125,13 @@ impl Runtime for WasmEdge {
             ("compile_threads".into(), compile_threads),
             (
                 "interruption".into(),
-                "_start, _initialize and finish: wasmedge-sdk call_func_with_timeout (a POSIX \
-                 timer signal, SIGRTMIN, siglongjmps out of the running call); the plugin \
-                 loop's calls: the deadline is checked before each call, with no timer (one \
-                 per call doubled the loop's time), so a single call that never returns is \
-                 left to the harness's kill"
-                    .into(),
+                crate::interruption_setting(
+                    "_start, _initialize and finish: wasmedge-sdk call_func_with_timeout (a \
+                     POSIX timer signal, SIGRTMIN, siglongjmps out of the running call); the \
+                     plugin loop's calls: the deadline is checked before each call, with no \
+                     timer (one per call doubled the loop's time), so a single call that never \
+                     returns is left to the harness's kill",
+                ),
             ),
             (
                 "max_memory".into(),
@@ -292,7 +293,10 @@ impl Module for WasmEdgeModule {
             arena: arena.build(),
             marks,
             marked: self.marked,
-            budget: wasi.limits.time_budget,
+            budget: wasi
+                .limits
+                .time_budget
+                .filter(|_| crate::in_runtime_budget()),
             deadline: None,
             page_cap,
             stdin: Stdin::new(wasi.stdin.clone()),

@@ -172,7 +172,9 @@ impl Runtime for Wasmer {
             ("memory_style".into(), "static (BaseTunables)".into()),
             (
                 "interruption".into(),
-                "experimental-host-interrupt (SIGUSR1 to the running thread)".into(),
+                crate::interruption_setting(
+                    "experimental-host-interrupt (SIGUSR1 to the running thread)",
+                ),
             ),
             ("proposals".into(), self.proposals.clone()),
             ("wasi".into(), "wasmer-wasix preview1, host fs".into()),
@@ -283,7 +285,10 @@ impl Module for WasmerModule {
             host,
             memory,
             marked: self.marked,
-            budget: wasi.limits.time_budget,
+            budget: wasi
+                .limits
+                .time_budget
+                .filter(|_| crate::in_runtime_budget()),
             cap,
             stdout: stdout.1,
             stderr: stderr.1,

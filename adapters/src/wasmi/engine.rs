@@ -33,15 +33,19 @@ const MAX_STACK_BYTES: usize = 64 << 20;
 pub(super) struct Wasmi {
     engine: Engine,
     linker: Arc<Linker<State>>,
+    /// Whether fuel is metered: the in-runtime budget is on.
+    fuel: bool,
 }
 
 impl Wasmi {
     pub(super) fn boxed() -> Result<Box<dyn Runtime>, RunError> {
         let mut config = Config::default();
         // Fuel is how the time budget stops a guest (see `WasmiInstance::call`).
-        // It is on in every run, so runs with and without a budget execute the
-        // same instrumented code.
-        config.consume_fuel(true);
+        // Metering costs in every instruction, so it is on only with the
+        // in-runtime budget, and then in every run, so that runs with and
+        // without a budget execute the same instrumented code.
+        let fuel = crate::in_runtime_budget();
+        config.consume_fuel(fuel);
         // Every function is translated in the compile phase, as V8 is run here
         // (--no-wasm-lazy-compilation) and as the compilers do, so execute is
         // execution only. It also keeps fuel for execution alone: wasmi's lazy
@@ -68,6 +72,7 @@ impl Wasmi {
         Ok(Box::new(Wasmi {
             engine,
             linker: Arc::new(linker),
+            fuel,
         }))
     }
 }
@@ -84,14 +89,18 @@ impl Runtime for Wasmi {
             ("compile_threads".into(), "1".into()),
             (
                 "fuel".into(),
-                "metered in every run, default operator costs".into(),
+                if self.fuel {
+                    "metered in every run, default operator costs".into()
+                } else {
+                    "off (wasmi's default)".into()
+                },
             ),
             (
                 "interruption".into(),
-                format!(
+                crate::interruption_setting(&format!(
                     "fuel, checked every {FUEL_SLICE} units: a call runs out, the wall clock \
                      is compared with the deadline, and the call resumes with a new slice"
-                ),
+                )),
             ),
             (
                 "proposals".into(),
@@ -126,6 +135,7 @@ impl Runtime for Wasmi {
             module,
             marked,
             linker: self.linker.clone(),
+            fuel: self.fuel,
         }))
     }
 
@@ -145,6 +155,7 @@ struct WasmiModule {
     /// Whether the module imports the `bench.start`/`bench.end` markers.
     marked: bool,
     linker: Arc<Linker<State>>,
+    fuel: bool,
 }
 
 impl Module for WasmiModule {
@@ -185,7 +196,9 @@ impl Module for WasmiModule {
         let mut store = wasmi::Store::new(self.module.engine(), state);
         store.limiter(|s| &mut s.limiter);
         // A start function runs outside any budget, as in every adapter.
-        store.set_fuel(u64::MAX).map_err(other)?;
+        if self.fuel {
+            store.set_fuel(u64::MAX).map_err(other)?;
+        }
         let instance = self
             .linker
             .instantiate_and_start(&mut store, &self.module)
@@ -194,7 +207,7 @@ impl Module for WasmiModule {
             store,
             instance,
             marked: self.marked,
-            budget: wasi.limits.time_budget,
+            budget: wasi.limits.time_budget.filter(|_| self.fuel),
             deadline: None,
             stdout,
             stderr,
@@ -235,6 +248,9 @@ impl WasmiInstance {
         P: WasmParams,
         R: WasmResults,
     {
+        if self.budget.is_none() {
+            return func.call(&mut self.store, params);
+        }
         self.store.set_fuel(FUEL_SLICE)?;
         let mut call = func.call_resumable(&mut self.store, params)?;
         loop {

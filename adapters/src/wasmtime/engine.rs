@@ -23,7 +23,8 @@ pub(super) struct Wasmtime {
     variant: Variant,
     engine: Engine,
     linker: Arc<Linker<State>>,
-    watchdog: Arc<Watchdog>,
+    /// Bumps the epoch at a deadline; none without the in-runtime budget.
+    watchdog: Option<Arc<Watchdog>>,
 }
 
 impl Wasmtime {
@@ -31,7 +32,10 @@ impl Wasmtime {
         let mut config = Config::new();
         // Epochs are how the time budget interrupts a guest: one check per loop
         // header and function entry, bumped once by the watchdog at the deadline.
-        config.epoch_interruption(true);
+        // Wasmtime's default is without them, and the checks cost (13 % of
+        // sha256's execute), so they are on only with the in-runtime budget.
+        let epochs = crate::in_runtime_budget();
+        config.epoch_interruption(epochs);
         config.cranelift_opt_level(OptLevel::Speed);
         config.parallel_compilation(crate::compile_threads().get() > 1);
         if variant.pooling {
@@ -63,10 +67,10 @@ impl Wasmtime {
             })
             .map_err(other)?;
         linker.func_wrap("arena", "echo", echo).map_err(other)?;
-        let watchdog = Arc::new(Watchdog::new({
+        let watchdog = epochs.then(|| {
             let engine = engine.clone();
-            move || engine.increment_epoch()
-        }));
+            Arc::new(Watchdog::new(move || engine.increment_epoch()))
+        });
         Ok(Box::new(Wasmtime {
             variant,
             engine,
@@ -108,7 +112,7 @@ impl Runtime for Wasmtime {
                     "on-demand".into()
                 },
             ),
-            ("interruption".into(), "epoch".into()),
+            ("interruption".into(), crate::interruption_setting("epoch")),
             (
                 "proposals".into(),
                 "wasmtime defaults (simd, bulk-memory, ...)".into(),
@@ -146,7 +150,8 @@ struct WasmtimeModule {
     /// Whether the module imports the `bench.start`/`bench.end` markers.
     marked: bool,
     linker: Arc<Linker<State>>,
-    watchdog: Arc<Watchdog>,
+    /// Bumps the epoch at a deadline; none without the in-runtime budget.
+    watchdog: Option<Arc<Watchdog>>,
 }
 
 impl Module for WasmtimeModule {
@@ -187,7 +192,9 @@ impl Module for WasmtimeModule {
         };
         let mut store = Store::new(self.module.engine(), state);
         store.limiter(|s| &mut s.limiter);
-        store.set_epoch_deadline(1);
+        if self.watchdog.is_some() {
+            store.set_epoch_deadline(1);
+        }
         let instance = self
             .linker
             .instantiate(&mut store, &self.module)
@@ -196,7 +203,7 @@ impl Module for WasmtimeModule {
             store,
             instance,
             marked: self.marked,
-            budget: wasi.limits.time_budget,
+            budget: wasi.limits.time_budget.filter(|_| self.watchdog.is_some()),
             watchdog: self.watchdog.clone(),
             stdout,
             stderr,
@@ -209,7 +216,7 @@ struct WasmtimeInstance {
     instance: wasmtime::Instance,
     marked: bool,
     budget: Option<Duration>,
-    watchdog: Arc<Watchdog>,
+    watchdog: Option<Arc<Watchdog>>,
     stdout: MemoryOutputPipe,
     stderr: MemoryOutputPipe,
 }
@@ -277,7 +284,7 @@ impl Guest for WasmtimeInstance {
     ) -> Result<i32, RunError> {
         self.store.data_mut().marks = Marks::default();
         let watchdog = self.watchdog.clone();
-        let armed = self.budget.map(|budget| watchdog.arm(budget));
+        let armed = self.budget.zip(watchdog.as_deref()).map(|(b, w)| w.arm(b));
         let result = body(self);
         drop(armed);
         match result {

@@ -96,8 +96,8 @@ pub struct RunSummary {
     pub started_at: DateTime<Utc>,
     pub tool_version: String,
     pub size: Size,
-    pub processes: u32,
-    pub iterations: u32,
+    /// How its cells got their samples ([`crate::results::Settings::repetitions`]).
+    pub repetitions: String,
 }
 
 /// One metric of one cell, measured on both sides.
@@ -431,8 +431,7 @@ fn summary(run: &Run) -> RunSummary {
         started_at: r.started_at,
         tool_version: r.tool_version.clone(),
         size: r.settings.size,
-        processes: r.settings.processes,
-        iterations: r.settings.iterations,
+        repetitions: r.settings.repetitions(),
     }
 }
 

@@ -62,7 +62,7 @@ impl Conformance<'_> {
                 })
             })
             .collect();
-        let progress = Progress::new(cases.len() as u64, "tests");
+        let progress = Progress::counting(cases.len() as u64, "tests");
         let next = AtomicUsize::new(0);
         let results = Mutex::new(Vec::with_capacity(cases.len()));
         let failure: Mutex<Option<anyhow::Error>> = Mutex::new(None);

@@ -98,12 +98,14 @@ fn preamble(r: &Results) -> Vec<Block> {
             ))
             .code(s.size.to_string())
             .plain(format!(
-                " · {} process(es) × {} iteration(s) after {} warm-up(s) · timeout {} s · \
-                 memory cap {} · seed {}",
-                s.processes,
-                s.iterations,
-                s.warmup,
+                " · {} · timeout {} s ({}) · memory cap {} · seed {}",
+                s.repetitions(),
                 s.timeout_s,
+                if s.in_runtime_budget {
+                    "enforced by each runtime: Wasmtime's epochs, wasmi's fuel, …"
+                } else {
+                    "runtimes in their default configuration; a worker past it is killed"
+                },
                 format_bytes(s.max_memory_bytes),
                 s.seed
             )),

@@ -89,6 +89,7 @@ pub fn cell_from_runs(runtime: &str, workload: &str, runs: &[ProcessRun], seed: 
         failed_stage,
         output_verified: status == Status::Ok && !samples.is_empty(),
         region: samples.first().map(|s| s.region),
+        sampling: None,
         peak_rss_bytes: processes.iter().filter_map(|p| p.peak_rss_bytes).max(),
         memory: memory(&samples),
         phases,

@@ -9,6 +9,7 @@ use wasm_arena_adapters::{RuntimeInfo, TimedRegion};
 use crate::catalog::{Origin, Size};
 use crate::host::Host;
 use crate::phase::{Phase, Stage};
+use crate::sampling::{Budget, Sampling};
 use crate::scenario::{ScenarioCell, ScenarioSettings};
 use crate::shard::Shard;
 use crate::stats::Summary;
@@ -17,7 +18,9 @@ use crate::worker::{Exit, Usage};
 /// 2: memory read by the process that ran the guest (`Cell::memory`,
 /// `ProcessRecord::peak_rss_bytes`); in version 1 files `peak_rss_bytes` is
 /// `wait4`'s, which includes the size of the process that forked the worker.
-pub const SCHEMA_VERSION: u32 = 2;
+/// 3: a time budget per cell (`Settings::budget`, `Cell::sampling`), and
+/// the in-runtime budget as a setting (`Settings::in_runtime_budget`).
+pub const SCHEMA_VERSION: u32 = 3;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Results {
@@ -51,9 +54,23 @@ pub struct Results {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Settings {
-    pub processes: u32,
-    pub iterations: u32,
+    /// Fixed worker processes and measured iterations per cell
+    /// (`--processes/--iterations`); unset when a time budget decides them.
+    pub processes: Option<u32>,
+    pub iterations: Option<u32>,
+    /// Warm-ups per process; a budgeted cell's first process has at least
+    /// one, its probe.
     pub warmup: u32,
+    /// The time budget per cell that decides its samples (absent before
+    /// schema 3 and with fixed repetitions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<Budget>,
+    /// Whether the runtimes themselves enforced the timeout (Wasmtime's
+    /// epochs, wasmi's fuel), which costs in generated code; off, each runs
+    /// in its default configuration and the harness kills a worker past its
+    /// deadline. Before schema 3 it was always on.
+    #[serde(default = "always_on_before_schema_3")]
+    pub in_runtime_budget: bool,
     pub timeout_s: f64,
     /// Seed of the cell order shuffle and of the bootstrap.
     pub seed: u64,
@@ -61,7 +78,26 @@ pub struct Settings {
     pub max_memory_bytes: u64,
 }
 
+fn always_on_before_schema_3() -> bool {
+    true
+}
+
 impl Settings {
+    /// How cells got their samples, in words: `3 process(es) × 5
+    /// iteration(s) after 1 warm-up(s)`, or the budget's.
+    pub fn repetitions(&self) -> String {
+        let warmups = format!("after {} warm-up(s)", self.warmup);
+        match (self.processes, self.iterations, self.budget) {
+            (Some(p), Some(i), _) => format!("{p} process(es) × {i} iteration(s) {warmups}"),
+            (_, _, Some(b)) => format!(
+                "{} s of samples per cell ({}–{} samples over ≥ 2 processes, by a probe \
+                 iteration) {warmups}",
+                b.seconds, b.min_samples, b.max_samples
+            ),
+            _ => warmups,
+        }
+    }
+
     /// The linear-memory cap a run uses unless told otherwise.
     pub const DEFAULT_MAX_MEMORY_MIB: u64 = 2048;
 }
@@ -154,6 +190,9 @@ pub struct Cell {
     pub output_verified: bool,
     /// What the execute phase covers.
     pub region: Option<TimedRegion>,
+    /// How many samples the cell was given and why (absent before schema 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sampling: Option<Sampling>,
     pub processes: Vec<ProcessRecord>,
 }
 

@@ -167,7 +167,10 @@ fn measure(job: &Job, emit: &mut impl FnMut(&Event) -> Result<()>) -> Result<Out
     };
     let load_phases = runtime.info().tier.has_load_phases();
     let mut meter = Meter::default();
-    for iteration in 0..job.warmup + job.iterations {
+    let mut iterations = job.iterations;
+    let mut iteration = 0;
+    while iteration < job.warmup + iterations {
+        let probe = Instant::now();
         let (wasi, output_dir) = match grants(job) {
             Ok(granted) => granted,
             Err(failure) => return Ok(Err(failure)),
@@ -213,6 +216,12 @@ fn measure(job: &Job, emit: &mut impl FnMut(&Event) -> Result<()>) -> Result<Out
             }),
             linear_memory_bytes: outcome.linear_memory_bytes,
         }))?;
+        if let (0, Some(budget)) = (iteration, job.budget) {
+            let sampling = budget.sampling(probe.elapsed());
+            iterations = sampling.iterations(0);
+            emit(&Event::Planned(sampling))?;
+        }
+        iteration += 1;
     }
     Ok(Ok(()))
 }

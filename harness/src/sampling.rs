@@ -1,0 +1,200 @@
+//! How many samples a cell gets, and why it stopped there: as many as fit a
+//! time budget once a probe iteration has said what one costs (hyperfine's
+//! way of choosing its runs), or a fixed count when the user or the catalog
+//! asks for one. Pure arithmetic: the worker that ran the probe and the
+//! harness that schedules the cell's other processes both call it.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::Repetitions;
+
+/// Measured iterations a process is given before another process is worth
+/// its start-up and warm-up: processes differ more than iterations do, so a
+/// cheap cell's samples are spread over several.
+const ITERATIONS_PER_PROCESS: u32 = 6;
+/// Fewest processes a budgeted cell is spread over, when it has the samples:
+/// one process cannot show how much processes differ.
+const MIN_PROCESSES: u32 = 2;
+
+/// A time budget per cell (`run --budget/--min-samples/--max-samples`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Budget {
+    /// Measured time a cell should take, in seconds (its probe and warm-ups
+    /// come on top).
+    pub seconds: f64,
+    pub min_samples: u32,
+    pub max_samples: u32,
+}
+
+impl Budget {
+    /// The defaults: with them, README's main command (the default runtimes on
+    /// the whole catalog) fits a coffee break on a 2-core machine.
+    pub const DEFAULT: Budget = Budget {
+        seconds: 2.0,
+        min_samples: 3,
+        max_samples: 30,
+    };
+
+    /// The cell's samples once its probe iteration took `probe`.
+    pub fn sampling(&self, probe: Duration) -> Sampling {
+        let fit = (self.seconds / probe.as_secs_f64().max(1e-9)).floor();
+        let (samples, stop) = if fit < f64::from(self.min_samples) {
+            (self.min_samples, Stop::MinSamples)
+        } else if fit > f64::from(self.max_samples) {
+            (self.max_samples, Stop::MaxSamples)
+        } else {
+            (fit as u32, Stop::Budget)
+        };
+        let processes = samples
+            .div_ceil(ITERATIONS_PER_PROCESS)
+            .max(MIN_PROCESSES)
+            .min(samples);
+        Sampling {
+            processes,
+            samples,
+            stop,
+            probe_ns: Some(u64::try_from(probe.as_nanos()).unwrap_or(u64::MAX)),
+        }
+    }
+}
+
+/// Why a cell has the samples it has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stop {
+    /// As many as fit the budget.
+    Budget,
+    /// One iteration costs so much that the budget fits fewer than the
+    /// minimum: the minimum, over budget.
+    MinSamples,
+    /// The budget fits more than the maximum.
+    MaxSamples,
+    /// The run asked for fixed repetitions (`--processes`/`--iterations`).
+    Fixed,
+    /// The catalog caps this workload's repetitions (a module that takes
+    /// minutes to compile).
+    CatalogCap,
+}
+
+impl Stop {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Stop::Budget => "as many as fit the budget",
+            Stop::MinSamples => "the minimum: one iteration costs more than the budget allows",
+            Stop::MaxSamples => "the maximum: the budget fits more",
+            Stop::Fixed => "fixed by --processes/--iterations",
+            Stop::CatalogCap => "capped by the catalog",
+        }
+    }
+}
+
+/// A cell's share-out of measured iterations over worker processes.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Sampling {
+    pub processes: u32,
+    /// Measured iterations over all processes.
+    pub samples: u32,
+    pub stop: Stop,
+    /// The probe iteration's wall time (compile, instantiate, execute and
+    /// check), when the count came from one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probe_ns: Option<u64>,
+}
+
+impl Sampling {
+    /// Fixed repetitions, known before anything runs.
+    pub fn fixed(repetitions: Repetitions, stop: Stop) -> Sampling {
+        Sampling {
+            processes: repetitions.processes,
+            samples: repetitions.processes * repetitions.iterations,
+            stop,
+            probe_ns: None,
+        }
+    }
+
+    /// Measured iterations of process `index` (0-based): the samples dealt
+    /// out evenly, the first processes taking one more when they do not divide.
+    pub fn iterations(&self, index: u32) -> u32 {
+        let base = self.samples / self.processes;
+        base + u32::from(index < self.samples % self.processes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn budget(seconds: f64) -> Budget {
+        Budget {
+            seconds,
+            min_samples: 3,
+            max_samples: 30,
+        }
+    }
+
+    #[test]
+    fn as_many_samples_as_fit_the_budget_within_the_bounds() {
+        let s = budget(2.0).sampling(Duration::from_millis(100));
+        assert_eq!((s.samples, s.stop), (20, Stop::Budget));
+        assert_eq!(s.probe_ns, Some(100_000_000));
+        let s = budget(2.0).sampling(Duration::from_millis(900));
+        assert_eq!(
+            (s.samples, s.stop),
+            (3, Stop::MinSamples),
+            "2 fit, 3 is the floor"
+        );
+        let s = budget(2.0).sampling(Duration::from_secs(50));
+        assert_eq!((s.samples, s.stop), (3, Stop::MinSamples));
+        let s = budget(2.0).sampling(Duration::from_micros(10));
+        assert_eq!((s.samples, s.stop), (30, Stop::MaxSamples));
+        let s = budget(2.0).sampling(Duration::ZERO);
+        assert_eq!(
+            (s.samples, s.stop),
+            (30, Stop::MaxSamples),
+            "no division by zero"
+        );
+    }
+
+    #[test]
+    fn samples_are_spread_over_at_least_two_processes() {
+        for probe_ms in [1, 10, 70, 100, 300, 700, 5000] {
+            let s = budget(2.0).sampling(Duration::from_millis(probe_ms));
+            assert!(s.processes >= 2, "{s:?}");
+            let dealt: Vec<u32> = (0..s.processes).map(|p| s.iterations(p)).collect();
+            assert_eq!(dealt.iter().sum::<u32>(), s.samples, "{s:?}");
+            assert!(dealt.iter().all(|&n| n >= 1), "{dealt:?}");
+            assert!(
+                dealt.windows(2).all(|w| w[0] >= w[1]),
+                "first take more: {dealt:?}"
+            );
+        }
+        let cheap = budget(2.0).sampling(Duration::from_micros(10));
+        assert_eq!(cheap.processes, 5, "30 samples, 6 per process");
+        let one = Budget {
+            min_samples: 1,
+            ..budget(0.5)
+        }
+        .sampling(Duration::from_secs(1));
+        assert_eq!(
+            (one.samples, one.processes),
+            (1, 1),
+            "never a process without a sample"
+        );
+    }
+
+    #[test]
+    fn fixed_repetitions_deal_the_same_count_to_every_process() {
+        let s = Sampling::fixed(
+            Repetitions {
+                processes: 3,
+                iterations: 5,
+                warmup: 1,
+            },
+            Stop::Fixed,
+        );
+        assert_eq!(s.samples, 15);
+        assert!((0..3).all(|p| s.iterations(p) == 5));
+    }
+}
