@@ -201,10 +201,8 @@ fn a_time_budget_decides_each_cells_samples_after_a_probe() {
                 .len() as u64,
             samples
         );
-        assert!(
-            processes[0]["warmups"].as_u64().unwrap() >= 1,
-            "the probe: {c}"
-        );
+        // The probe ran in a process of its own, before the measured ones.
+        assert!(processes.iter().all(|p| p["warmups"] == 1), "{c}");
     }
     let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
     assert!(report.contains("0.2 s of samples per cell"), "{report}");

@@ -56,9 +56,10 @@ impl Plan {
     /// each runtime's cells in a random order, each round in a random order
     /// (the same seed gives the same order). So no runtime always runs on a
     /// cold (or warm) machine, drift over the run touches every runtime
-    /// alike, and the ETA sees every runtime's speed early. In a budgeted
-    /// run these are the probing processes, whose probes decide how many
-    /// more each cell gets.
+    /// alike, and the ETA sees every runtime's speed early. A budgeted
+    /// cell's first job is its probe, a process of its own whose one
+    /// iteration decides the cell's samples; a cell with a fixed count
+    /// starts with its first measured process.
     pub fn first_jobs(&self) -> Vec<JobSpec> {
         if !self.scenarios.contains(&Scenario::Run) {
             return Vec::new();
@@ -84,13 +85,15 @@ impl Plan {
         jobs
     }
 
-    /// The other processes of the cells whose first process went well, by
-    /// their samplings, shuffled like the first ones.
+    /// The measured processes not yet run of the cells whose first job went
+    /// well, by their samplings, shuffled.
     pub fn later_jobs(&self, cells: &[((usize, usize), Sampling)]) -> Vec<JobSpec> {
         let mut jobs: Vec<JobSpec> = cells
             .iter()
             .flat_map(|&((runtime, workload), sampling)| {
-                (1..sampling.processes).map(move |process| JobSpec {
+                // A probe was the first job, else the first measured process.
+                let first = u32::from(sampling.probe_ns.is_none());
+                (first..sampling.processes).map(move |process| JobSpec {
                     runtime,
                     workload,
                     process,
@@ -140,7 +143,13 @@ impl Plan {
                 };
                 Some(Sampling::fixed(capped, stop))
             }
-            (None, Some(cap)) => Some(Sampling::fixed(cap, Stop::CatalogCap)),
+            (None, Some(cap)) => Some(Sampling::fixed(
+                Repetitions {
+                    warmup: cap.warmup.min(s.warmup),
+                    ..cap
+                },
+                Stop::CatalogCap,
+            )),
             (None, None) => None,
         }
     }
@@ -150,29 +159,16 @@ impl Plan {
         self.settings.budget.unwrap_or(Budget::DEFAULT)
     }
 
-    /// Warm-ups of each process of `workload`, before a probing process's
-    /// minimum of one.
-    pub fn warmup(&self, workload: usize) -> u32 {
+    /// A budgeted cell's samples, once its probe took `probe`.
+    pub fn sampling_after(&self, workload: usize, probe: Duration) -> Sampling {
+        self.budget().sampling(probe, self.warmup(workload))
+    }
+
+    /// Warm-ups of each process of `workload`: the run's, within the
+    /// catalog's cap.
+    fn warmup(&self, workload: usize) -> u32 {
         let cap = self.workloads[workload].repetitions;
         self.settings.warmup.min(cap.map_or(u32::MAX, |c| c.warmup))
-    }
-
-    /// Iterations, warm-ups and probe included, of a cell of `workload` with
-    /// `sampling`, over all its processes.
-    pub fn cell_iterations(&self, workload: usize, sampling: &Sampling) -> u64 {
-        cell_iterations(self.warmup(workload), sampling)
-    }
-
-    /// A cell's whole time from what one iteration costs, for the ETA: a
-    /// budgeted cell's samples depend on that cost.
-    pub fn cell_time(&self, workload: usize) -> crate::eta::Plan {
-        let warmup = self.warmup(workload);
-        let known = self.sampling(workload);
-        let budget = self.budget();
-        Box::new(move |unit| {
-            let sampling = known.unwrap_or_else(|| budget.sampling(unit));
-            unit * u32::try_from(cell_iterations(warmup, &sampling)).unwrap_or(u32::MAX)
-        })
     }
 
     /// What a cell is expected to cost before anything of it is known, for
@@ -180,7 +176,7 @@ impl Plan {
     pub fn prior(&self, workload: usize) -> Duration {
         match self.sampling(workload) {
             Some(s) => {
-                Duration::from_millis(200) * (s.samples + s.processes * self.warmup(workload))
+                Duration::from_millis(200) * u32::try_from(s.iterations()).unwrap_or(u32::MAX)
             }
             None => Duration::from_secs_f64(self.budget().seconds * 1.5 + 0.5),
         }
@@ -189,54 +185,49 @@ impl Plan {
     /// The host job of one cell's warm or density scenario.
     pub fn host_job(&self, runtime: usize, workload: usize) -> HostJob {
         HostJob {
-            job: self.job(
-                JobSpec {
-                    runtime,
-                    workload,
-                    process: 0,
-                },
-                None,
-            ),
+            job: self.grants(runtime, workload),
             requests: self.scenario_settings.requests,
             levels: self.scenario_settings.levels.clone(),
             threads: self.scenario_settings.threads.clone(),
         }
     }
 
-    /// The job a worker runs for `spec`: the workload's grants, limits
-    /// (memory cap; the timeout, enforced by the runtime itself with the
-    /// in-runtime budget), and its iterations: by the cell's sampling when
-    /// known, else a probe.
+    /// The job a worker runs for `spec`: its cell's [`Plan::grants`], and its
+    /// iterations by the cell's sampling when known, else a probe.
     pub fn job(&self, spec: JobSpec, sampling: Option<&Sampling>) -> Job {
-        let workload = &self.workloads[spec.workload];
+        let (warmup, iterations, probe) = match sampling {
+            Some(s) => (s.warmups, s.iterations_of(spec.process), false),
+            None => (1, 0, true),
+        };
+        Job {
+            warmup,
+            iterations,
+            probe,
+            ..self.grants(spec.runtime, spec.workload)
+        }
+    }
+
+    /// A cell's job without iterations: the workload's grants and oracle,
+    /// and limits (memory cap; the timeout, enforced by the runtime itself
+    /// with the in-runtime budget).
+    fn grants(&self, runtime: usize, workload: usize) -> Job {
+        let w = &self.workloads[workload];
         let limits = Limits {
             max_memory_bytes: Some(self.settings.max_memory_bytes),
             time_budget: self.settings.in_runtime_budget.then(|| self.timeout()),
         };
-        let warmup = self.warmup(spec.workload);
-        let (warmup, iterations, budget) = match sampling {
-            Some(s) => (warmup, s.iterations(spec.process), None),
-            None => (warmup.max(1), 0, Some(self.budget())),
-        };
         Job {
-            runtime: self.runtimes[spec.runtime].id.to_string(),
-            wasm: workload.wasm.clone(),
-            wasi: workload.wasi(limits),
-            output: workload.output,
-            plugin: workload.plugin.clone(),
-            expect: workload.expect.clone(),
-            warmup,
-            iterations,
-            budget,
+            runtime: self.runtimes[runtime].id.to_string(),
+            wasm: w.wasm.clone(),
+            wasi: w.wasi(limits),
+            output: w.output,
+            plugin: w.plugin.clone(),
+            expect: w.expect.clone(),
+            warmup: 0,
+            iterations: 0,
+            probe: false,
         }
     }
-}
-
-/// Every process's warm-ups and iterations, and the probe when it is not
-/// one of the warm-ups.
-fn cell_iterations(warmup: u32, sampling: &Sampling) -> u64 {
-    let probe = u32::from(sampling.probe_ns.is_some() && warmup == 0);
-    u64::from(sampling.samples + sampling.processes * warmup + probe)
 }
 
 #[cfg(test)]
@@ -350,15 +341,25 @@ mod tests {
             (1, 0),
             "the probe is a warm-up"
         );
-        assert_eq!(probe.budget, Some(Budget::DEFAULT));
-        let decided = Budget::DEFAULT.sampling(Duration::from_millis(100));
-        let later = p.job(JobSpec { process: 1, ..spec }, Some(&decided));
-        assert_eq!((later.warmup, later.budget), (0, None));
-        assert_eq!(later.iterations, decided.iterations(1));
+        assert!(probe.probe);
+        let decided = p.sampling_after(hello, Duration::from_millis(100));
         assert_eq!(
-            p.cell_iterations(hello, &decided),
-            u64::from(decided.samples + 1),
-            "the probe, and no warm-ups asked for"
+            decided,
+            Budget::DEFAULT.sampling(Duration::from_millis(100), 0)
+        );
+        let later = p.job(JobSpec { process: 1, ..spec }, Some(&decided));
+        assert_eq!(
+            (later.warmup, later.probe),
+            (0, false),
+            "no warm-ups asked for"
+        );
+        assert_eq!(later.iterations, decided.iterations_of(1));
+        let planned = [((0, hello), decided)];
+        let later = p.later_jobs(&planned);
+        assert_eq!(
+            later.len() as u32,
+            decided.processes,
+            "every measured process after the probe"
         );
 
         let catalog = Catalog::load(&Catalog::default_dir()).unwrap();

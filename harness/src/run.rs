@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::catalog::Workload;
 use crate::cold;
-use crate::eta::Eta;
+use crate::eta::{Eta, Group};
 use crate::export::{self, Exporter};
 use crate::host::Host;
 use crate::output::progress::Progress;
@@ -64,12 +64,7 @@ impl Runner<'_> {
         let mut cells: HashMap<(usize, usize), CellState> = HashMap::new();
         for job in plan.first_jobs() {
             let key = (job.runtime, job.workload);
-            let entry = eta.add_cell(
-                job.runtime,
-                job.workload,
-                plan.prior(job.workload),
-                plan.cell_time(job.workload),
-            );
+            let entry = eta.add(Group::Runtime(job.runtime), plan.prior(job.workload));
             cells.insert(key, CellState::new(entry, plan.sampling(job.workload)));
         }
         let scenarios = self.scenario_entries(&mut eta);
@@ -94,11 +89,11 @@ impl Runner<'_> {
             .into_iter()
             .map(|j| (j.runtime, j.workload))
             .filter_map(|key| {
-                let state = &cells[&key];
-                let ok = results
+                let failed = results
                     .cell(plan.runtimes[key.0].id, &plan.workloads[key.1].id)
-                    .is_some_and(|c| c.status == Status::Ok);
-                ok.then_some(state.sampling).flatten().map(|s| (key, s))
+                    .is_some_and(|c| c.status != Status::Ok);
+                let sampling = cells[&key].sampling.filter(|_| !failed)?;
+                Some((key, sampling))
             })
             .collect();
         for spec in plan.later_jobs(&planned) {
@@ -128,8 +123,8 @@ impl Runner<'_> {
         Ok(results)
     }
 
-    /// Runs one worker process of a cell and updates the cell; false when
-    /// the run was interrupted.
+    /// Runs one worker process of a cell, a probe or a measured process, and
+    /// updates the cell; false when the run was interrupted.
     fn measure(
         &self,
         spec: JobSpec,
@@ -162,6 +157,7 @@ impl Runner<'_> {
             workload.id,
             spec.process + 1
         ));
+        let probing = state.sampling.is_none();
         let started = Instant::now();
         let run = worker::run_worker(
             self.exe,
@@ -171,10 +167,13 @@ impl Runner<'_> {
             |event| {
                 match event {
                     Event::Sample(_) => state.done += 1,
-                    Event::Planned(sampling) => state.sampling = Some(*sampling),
+                    Event::Probed { wall_ns } => {
+                        let probe = Duration::from_nanos(*wall_ns);
+                        state.sampling = Some(plan.sampling_after(spec.workload, probe));
+                    }
                     _ => return,
                 }
-                state.estimate(plan, spec.workload, started.elapsed(), eta);
+                state.estimate(started.elapsed(), eta);
                 progress.estimate(eta);
             },
         )?;
@@ -182,7 +181,14 @@ impl Runner<'_> {
             return Ok(false);
         }
         state.spent += started.elapsed();
-        state.processes_run += 1;
+        if probing && state.sampling.is_some() && results::diagnose(&run).is_none() {
+            // The probe's process is not one of the measured ones: its one
+            // iteration was a warm-up. A failed probe is the cell's record.
+            state.estimate(Duration::ZERO, eta);
+            progress.estimate(eta);
+            return Ok(true);
+        }
+        state.processes_run += u32::from(!probing);
         let entry = state.runs.entry_for(spec, *sequence, run);
         *sequence += 1;
         let mut cell = results::cell_from_runs(runtime.id, &workload.id, entry, plan.settings.seed);
@@ -195,7 +201,7 @@ impl Runner<'_> {
         if finished {
             eta.done(state.entry, state.spent);
         } else {
-            state.estimate(plan, spec.workload, Duration::ZERO, eta);
+            state.estimate(Duration::ZERO, eta);
         }
         upsert(results, plan, cell);
         progress.estimate(eta);
@@ -210,7 +216,7 @@ impl Runner<'_> {
         for &scenario in plan.scenarios.iter().filter(|s| **s != Scenario::Run) {
             for (r, _) in plan.cells() {
                 let units = self.units(scenario, r) as u32;
-                entries.push(eta.add_scenario(scenario, scenario.prior_per_unit() * units));
+                entries.push(eta.add(Group::Scenario(scenario), scenario.prior_per_unit() * units));
             }
         }
         entries
@@ -258,11 +264,11 @@ impl CellState {
 
     /// Tells the ETA what the cell has cost, `current` of it in a process
     /// still running, and what its iterations left will cost at the rate so far.
-    fn estimate(&self, plan: &Plan, workload: usize, current: Duration, eta: &mut Eta) {
+    fn estimate(&self, current: Duration, eta: &mut Eta) {
         let Some(sampling) = self.sampling.filter(|_| self.done > 0) else {
             return;
         };
-        let total = plan.cell_iterations(workload, &sampling);
+        let total = sampling.iterations();
         let spent = self.spent + current;
         eta.going(
             self.entry,

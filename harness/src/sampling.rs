@@ -1,8 +1,7 @@
 //! How many samples a cell gets, and why it stopped there: as many as fit a
 //! time budget once a probe iteration has said what one costs (hyperfine's
 //! way of choosing its runs), or a fixed count when the user or the catalog
-//! asks for one. Pure arithmetic: the worker that ran the probe and the
-//! harness that schedules the cell's other processes both call it.
+//! asks for one. Pure arithmetic, apart from the runs it decides.
 
 use std::time::Duration;
 
@@ -17,6 +16,10 @@ const ITERATIONS_PER_PROCESS: u32 = 6;
 /// Fewest processes a budgeted cell is spread over, when it has the samples:
 /// one process cannot show how much processes differ.
 const MIN_PROCESSES: u32 = 2;
+/// An iteration this long needs no warm-up: what a fresh process pays on its
+/// first iteration (page faults, lazy initialisation: milliseconds) is below
+/// its noise.
+const NO_WARMUP_AFTER: Duration = Duration::from_secs(1);
 
 /// A time budget per cell (`run --budget/--min-samples/--max-samples`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -37,8 +40,10 @@ impl Budget {
         max_samples: 30,
     };
 
-    /// The cell's samples once its probe iteration took `probe`.
-    pub fn sampling(&self, probe: Duration) -> Sampling {
+    /// The cell's samples once its probe iteration took `probe`; each
+    /// process warms up `warmup` times first, unless one iteration is so
+    /// long that it needs none.
+    pub fn sampling(&self, probe: Duration, warmup: u32) -> Sampling {
         let fit = (self.seconds / probe.as_secs_f64().max(1e-9)).floor();
         let (samples, stop) = if fit < f64::from(self.min_samples) {
             (self.min_samples, Stop::MinSamples)
@@ -54,6 +59,7 @@ impl Budget {
         Sampling {
             processes,
             samples,
+            warmups: if probe >= NO_WARMUP_AFTER { 0 } else { warmup },
             stop,
             probe_ns: Some(u64::try_from(probe.as_nanos()).unwrap_or(u64::MAX)),
         }
@@ -96,9 +102,12 @@ pub struct Sampling {
     pub processes: u32,
     /// Measured iterations over all processes.
     pub samples: u32,
+    /// Warm-ups of each process.
+    pub warmups: u32,
     pub stop: Stop,
-    /// The probe iteration's wall time (compile, instantiate, execute and
-    /// check), when the count came from one.
+    /// The probe's wall time (compile, instantiate, execute and check, in
+    /// a process of its own before the measured ones), when the count came
+    /// from one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probe_ns: Option<u64>,
 }
@@ -109,14 +118,23 @@ impl Sampling {
         Sampling {
             processes: repetitions.processes,
             samples: repetitions.processes * repetitions.iterations,
+            warmups: repetitions.warmup,
             stop,
             probe_ns: None,
         }
     }
 
+    /// Every iteration the cell runs: its probe, and each process's
+    /// warm-ups and measured iterations.
+    pub fn iterations(&self) -> u64 {
+        u64::from(self.probe_ns.is_some())
+            + u64::from(self.samples)
+            + u64::from(self.processes) * u64::from(self.warmups)
+    }
+
     /// Measured iterations of process `index` (0-based): the samples dealt
     /// out evenly, the first processes taking one more when they do not divide.
-    pub fn iterations(&self, index: u32) -> u32 {
+    pub fn iterations_of(&self, index: u32) -> u32 {
         let base = self.samples / self.processes;
         base + u32::from(index < self.samples % self.processes)
     }
@@ -136,20 +154,23 @@ mod tests {
 
     #[test]
     fn as_many_samples_as_fit_the_budget_within_the_bounds() {
-        let s = budget(2.0).sampling(Duration::from_millis(100));
+        let s = budget(2.0).sampling(Duration::from_millis(100), 1);
         assert_eq!((s.samples, s.stop), (20, Stop::Budget));
         assert_eq!(s.probe_ns, Some(100_000_000));
-        let s = budget(2.0).sampling(Duration::from_millis(900));
+        assert_eq!(s.warmups, 1);
+        let s = budget(2.0).sampling(Duration::from_millis(900), 1);
         assert_eq!(
             (s.samples, s.stop),
             (3, Stop::MinSamples),
             "2 fit, 3 is the floor"
         );
-        let s = budget(2.0).sampling(Duration::from_secs(50));
+        let s = budget(2.0).sampling(Duration::from_secs(50), 1);
         assert_eq!((s.samples, s.stop), (3, Stop::MinSamples));
-        let s = budget(2.0).sampling(Duration::from_micros(10));
+        assert_eq!(s.warmups, 0, "an iteration of seconds needs no warm-up");
+        assert_eq!(s.iterations(), 4, "the probe and three samples");
+        let s = budget(2.0).sampling(Duration::from_micros(10), 1);
         assert_eq!((s.samples, s.stop), (30, Stop::MaxSamples));
-        let s = budget(2.0).sampling(Duration::ZERO);
+        let s = budget(2.0).sampling(Duration::ZERO, 1);
         assert_eq!(
             (s.samples, s.stop),
             (30, Stop::MaxSamples),
@@ -160,9 +181,9 @@ mod tests {
     #[test]
     fn samples_are_spread_over_at_least_two_processes() {
         for probe_ms in [1, 10, 70, 100, 300, 700, 5000] {
-            let s = budget(2.0).sampling(Duration::from_millis(probe_ms));
+            let s = budget(2.0).sampling(Duration::from_millis(probe_ms), 1);
             assert!(s.processes >= 2, "{s:?}");
-            let dealt: Vec<u32> = (0..s.processes).map(|p| s.iterations(p)).collect();
+            let dealt: Vec<u32> = (0..s.processes).map(|p| s.iterations_of(p)).collect();
             assert_eq!(dealt.iter().sum::<u32>(), s.samples, "{s:?}");
             assert!(dealt.iter().all(|&n| n >= 1), "{dealt:?}");
             assert!(
@@ -170,13 +191,13 @@ mod tests {
                 "first take more: {dealt:?}"
             );
         }
-        let cheap = budget(2.0).sampling(Duration::from_micros(10));
+        let cheap = budget(2.0).sampling(Duration::from_micros(10), 1);
         assert_eq!(cheap.processes, 5, "30 samples, 6 per process");
         let one = Budget {
             min_samples: 1,
             ..budget(0.5)
         }
-        .sampling(Duration::from_secs(1));
+        .sampling(Duration::from_secs(1), 1);
         assert_eq!(
             (one.samples, one.processes),
             (1, 1),
@@ -195,6 +216,7 @@ mod tests {
             Stop::Fixed,
         );
         assert_eq!(s.samples, 15);
-        assert!((0..3).all(|p| s.iterations(p) == 5));
+        assert!((0..3).all(|p| s.iterations_of(p) == 5));
+        assert_eq!(s.iterations(), 18, "15 samples and a warm-up per process");
     }
 }

@@ -354,6 +354,8 @@ fn process_table(r: &Results) -> Table {
         Column::right("sys CPU"),
         Column::right("worker start-up"),
         Column::left("execute covers"),
+        Column::right("samples"),
+        Column::left("why that many"),
     ]);
     for c in &r.cells {
         let n = c.processes.len().max(1) as f64;
@@ -383,6 +385,20 @@ fn process_table(r: &Results) -> Table {
             Cell::figure(format_ns(sys as f64 / n)),
             Cell::figure(spawn),
             Cell::text(covers),
+            Cell::figure(format!(
+                "{} in {} process(es)",
+                c.processes.iter().map(|p| p.samples).sum::<u32>(),
+                c.processes.len()
+            )),
+            Cell::text(Text::from(match c.sampling {
+                Some(s) => match s.probe_ns {
+                    Some(probe) => {
+                        format!("{} (probe {})", s.stop.describe(), format_ns(probe as f64))
+                    }
+                    None => s.stop.describe().to_string(),
+                },
+                None => "—".into(),
+            })),
         ]));
     }
     table

@@ -8,7 +8,6 @@ use wasm_arena_adapters::{Resident, RunError, TimedRegion, WasiSpec};
 
 use crate::catalog::PluginSpec;
 use crate::phase::{Phase, Stage};
-use crate::sampling::{Budget, Sampling};
 use crate::verify::Expectation;
 
 /// What a worker process is asked to do.
@@ -60,13 +59,11 @@ pub struct Job {
     pub plugin: Option<PluginSpec>,
     pub expect: Expectation,
     pub warmup: u32,
-    /// Measured iterations; for a probing process, set after its probe.
     pub iterations: u32,
-    /// Set for the first process of a budgeted cell: its first warm-up is
-    /// the probe, whose time decides the cell's samples ([`Event::Planned`])
-    /// and with them this process's iterations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub budget: Option<Budget>,
+    /// A budgeted cell's probe: one iteration, a warm-up, whose wall time
+    /// ([`Event::Probed`]) decides the cell's samples.
+    #[serde(default)]
+    pub probe: bool,
 }
 
 /// One timed iteration.
@@ -103,8 +100,11 @@ pub enum Event {
     /// The worker has read its job: everything before this is process start-up.
     Ready,
     Sample(Sample),
-    /// A probing process has decided its cell's samples.
-    Planned(Sampling),
+    /// A probe's iteration took this long, from the grants to the checked
+    /// output.
+    Probed {
+        wall_ns: u64,
+    },
     /// How an [`Observation`]'s module ended when it ran to an exit.
     Exited {
         code: i32,

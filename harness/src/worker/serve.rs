@@ -167,10 +167,8 @@ fn measure(job: &Job, emit: &mut impl FnMut(&Event) -> Result<()>) -> Result<Out
     };
     let load_phases = runtime.info().tier.has_load_phases();
     let mut meter = Meter::default();
-    let mut iterations = job.iterations;
-    let mut iteration = 0;
-    while iteration < job.warmup + iterations {
-        let probe = Instant::now();
+    for iteration in 0..job.warmup + job.iterations {
+        let began = Instant::now();
         let (wasi, output_dir) = match grants(job) {
             Ok(granted) => granted,
             Err(failure) => return Ok(Err(failure)),
@@ -216,12 +214,10 @@ fn measure(job: &Job, emit: &mut impl FnMut(&Event) -> Result<()>) -> Result<Out
             }),
             linear_memory_bytes: outcome.linear_memory_bytes,
         }))?;
-        if let (0, Some(budget)) = (iteration, job.budget) {
-            let sampling = budget.sampling(probe.elapsed());
-            iterations = sampling.iterations(0);
-            emit(&Event::Planned(sampling))?;
+        if job.probe && iteration == 0 {
+            let wall_ns = nanos(began.elapsed());
+            emit(&Event::Probed { wall_ns })?;
         }
-        iteration += 1;
     }
     Ok(Ok(()))
 }
