@@ -91,7 +91,7 @@ impl Settings {
             (Some(p), Some(i), _) => format!("{p} process(es) × {i} iteration(s) {warmups}"),
             (_, _, Some(b)) => format!(
                 "{} s of samples per cell ({}–{} samples over ≥ 2 processes, by a probe \
-                 iteration) {warmups}",
+                 iteration) {warmups} per process (none for iterations of a second or more)",
                 b.seconds, b.min_samples, b.max_samples
             ),
             _ => warmups,
