@@ -56,6 +56,17 @@ build_native() {
     for name in "${RUST_WORKLOADS[@]}"; do
         "$RUSTC" "${RUST_OPT[@]}" -C link-arg="$out/shim.o" -o "$out/$name" "rust/$name.rs"
     done
+    # Statically linked copies for the minimal container image
+    # (adapters/src/container/), which holds the twin and nothing else.
+    mkdir -p "$out/static"
+    for name in "${C_WORKLOADS[@]}"; do
+        "$CC" "${C_OPT[@]}" -static -o "$out/static/$name" "c/$name.c" "$out/shim.o" -lm
+    done
+    cp "$out/static/matmul" "$out/static/matmul-simd"
+    for name in "${RUST_WORKLOADS[@]}"; do
+        "$RUSTC" "${RUST_OPT[@]}" -C target-feature=+crt-static -C link-arg="$out/shim.o" \
+            -o "$out/static/$name" "rust/$name.rs"
+    done
     {
         echo "c_compiler=$("$CC" --version | head -n1)"
         echo "c_flags=${C_OPT[*]}"

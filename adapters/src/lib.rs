@@ -12,6 +12,7 @@
 //! [`registry`].
 
 pub mod child;
+pub mod container;
 mod error;
 #[cfg(any(
     feature = "wasmtime",
@@ -118,14 +119,17 @@ pub enum Tier {
     Aot,
     /// Not Wasm at all: the workload's source built for the host, the baseline.
     Native,
+    /// The native twin inside an OCI container.
+    Container,
 }
 
 impl Tier {
     /// Whether compile and instantiate happen while the harness watches. A
-    /// native twin was compiled by cargo and is instantiated by the kernel, so
-    /// only its execute phase is comparable.
+    /// native twin was compiled by cargo and is instantiated by the kernel (in
+    /// a container, too: its image is built beforehand), so only its execute
+    /// phase is comparable.
     pub fn has_load_phases(self) -> bool {
-        self != Tier::Native
+        !matches!(self, Tier::Native | Tier::Container)
     }
 }
 
@@ -137,6 +141,7 @@ impl std::fmt::Display for Tier {
             Tier::Interpreter => "interpreter",
             Tier::Aot => "aot",
             Tier::Native => "native",
+            Tier::Container => "container",
         })
     }
 }

@@ -9,6 +9,11 @@ use crate::{RunError, Runtime, RuntimeInfo, Tier};
 /// compiled-in runtime id.
 pub type Factory = fn(&RuntimeDescriptor) -> Result<Box<dyn Runtime>, RunError>;
 
+/// Work a runtime id needs done once per module before any measured process
+/// starts, untimed, in the harness's own process (a container image is
+/// built): its error is the cell's reason.
+pub type Setup = fn(&[u8]) -> Result<(), RunError>;
+
 /// A runtime's version: fixed when wasm-arena was built, or asked of an
 /// external program only where it is shown or recorded.
 #[derive(Clone, Copy)]
@@ -46,6 +51,7 @@ pub struct RuntimeDescriptor {
     /// Resolved only where it is shown or recorded.
     pub version: Version,
     pub(crate) factory: Option<Factory>,
+    pub(crate) setup: Option<Setup>,
     /// How `run --scenario cold` starts it in a fresh process.
     pub cold: ColdHost,
 }
@@ -70,6 +76,8 @@ pub enum ColdHost {
     Node,
     /// The workload's native twin, run as it is.
     Twin,
+    /// The twin in a container of this image, started by `runc run`.
+    Container(crate::container::Kind),
 }
 
 impl RuntimeDescriptor {
@@ -98,6 +106,19 @@ impl RuntimeDescriptor {
         }
     }
 
+    /// Whether this id has a [`Setup`] to do before it runs a module.
+    pub fn needs_setup(&self) -> bool {
+        self.factory.is_some() && self.setup.is_some()
+    }
+
+    /// Does this id's [`Setup`] for a module, if it has one.
+    pub fn set_up(&self, wasm: &[u8]) -> Result<(), RunError> {
+        match (self.factory, self.setup) {
+            (Some(_), Some(setup)) => setup(wasm),
+            _ => Ok(()),
+        }
+    }
+
     pub fn create(&self) -> Result<Box<dyn Runtime>, RunError> {
         match self.factory {
             Some(factory) => factory(self),
@@ -117,6 +138,7 @@ static FAMILIES: &[&[RuntimeDescriptor]] = &[
     &crate::wasmi::DESCRIPTORS,
     &crate::v8::DESCRIPTORS,
     &crate::native::DESCRIPTORS,
+    &crate::container::DESCRIPTORS,
 ];
 
 fn all() -> impl Iterator<Item = &'static RuntimeDescriptor> {

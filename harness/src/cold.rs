@@ -24,6 +24,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use wasm_arena_adapters::child::{self, Input, Options, Output, ReportPipe, Status as Exit};
+use wasm_arena_adapters::container::{self, Container, Grant, ImageRecord, Isolation};
 use wasm_arena_adapters::registry::{ColdHost, RuntimeDescriptor};
 use wasm_arena_adapters::{RunError, native, v8};
 
@@ -44,6 +45,8 @@ pub enum Variant {
     Source,
     /// A native program: the workload's twin.
     Binary,
+    /// The twin in a container image, started by runc.
+    Image,
 }
 
 impl Variant {
@@ -52,6 +55,7 @@ impl Variant {
             Variant::Precompiled => "precompiled",
             Variant::Source => "source",
             Variant::Binary => "binary",
+            Variant::Image => "image",
         }
     }
 }
@@ -79,6 +83,12 @@ pub struct ColdResult {
     pub stages: Option<Stages>,
     /// The process's own peak resident size (VmHWM) per request.
     pub peak_rss: Option<MemoryFigure>,
+    /// The container image the requests ran (variant `image`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<ImageRecord>,
+    /// What the container got, read back from a created one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub isolation: Option<Isolation>,
 }
 
 /// The host's own clock readings against the spawn.
@@ -112,6 +122,7 @@ pub fn variants(runtime: &RuntimeDescriptor) -> Vec<Variant> {
         } => vec![Variant::Precompiled, Variant::Source],
         ColdHost::Program { .. } | ColdHost::Node => vec![Variant::Source],
         ColdHost::Twin => vec![Variant::Binary],
+        ColdHost::Container(_) => vec![Variant::Image],
     }
 }
 
@@ -191,7 +202,24 @@ fn measure_variant(
         peak_rss: (peaks.len() == stages.len())
             .then(|| MemoryFigure::new(peaks))
             .flatten(),
+        image: launch.image().map(|built| built.record.clone()),
+        // Where it cannot be read, the report says so.
+        isolation: launch
+            .image()
+            .and_then(|built| container::isolation(built).ok()),
     })
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, Failure> {
+    std::fs::read(path).map_err(|e| failed(format!("cannot read {}: {e}", path.display())))
+}
+
+/// An adapter's error as a cell's status and reason.
+fn failure(error: RunError) -> Failure {
+    match error {
+        RunError::Unsupported(reason) => unsupported(reason),
+        other => failed(other.to_string()),
+    }
 }
 
 fn file_size(path: &Path) -> u64 {
@@ -205,7 +233,18 @@ struct Launch {
     leading: Vec<OsString>,
     /// What the process loads: artifact, `.wasm`, or the twin itself.
     file: PathBuf,
-    twin: bool,
+    how: How,
+}
+
+/// What the program is.
+enum How {
+    /// A host program or node, given the grants as `--dir` options.
+    Host,
+    /// The twin, given its grants as links in its working directory.
+    Twin,
+    /// runc, starting the twin in a container of this image with its grants
+    /// as bind mounts.
+    Container(Box<container::Built>),
 }
 
 impl Launch {
@@ -232,7 +271,7 @@ impl Launch {
                     program,
                     leading,
                     file,
-                    twin: false,
+                    how: How::Host,
                 })
             }
             ColdHost::Node => {
@@ -244,36 +283,65 @@ impl Launch {
                     program,
                     leading: vec!["--no-warnings".into(), script.into(), "run".into()],
                     file: wasm.clone(),
-                    twin: false,
+                    how: How::Host,
                 })
             }
             ColdHost::Twin => {
-                let bytes = std::fs::read(wasm)
-                    .map_err(|e| failed(format!("cannot read {}: {e}", wasm.display())))?;
-                let program = native::twin(&bytes).map_err(|e| match e {
-                    RunError::Unsupported(reason) => unsupported(reason),
-                    other => failed(other.to_string()),
-                })?;
+                let program = native::twin(&read(wasm)?).map_err(failure)?;
                 Ok(Launch {
                     file: program.clone(),
                     program,
                     leading: Vec::new(),
-                    twin: true,
+                    how: How::Twin,
+                })
+            }
+            ColdHost::Container(kind) => {
+                let built = container::prepare(kind, &read(wasm)?).map_err(failure)?;
+                Ok(Launch {
+                    program: container::runc().map_err(failure)?,
+                    leading: Vec::new(),
+                    file: built.rootfs.join(built.entry.trim_start_matches('/')),
+                    how: How::Container(Box::new(built)),
                 })
             }
         }
     }
 
-    /// The command of one request, with `output` as the guest's `/output`.
-    fn command(&self, workload: &Workload, workdir: &Path, output: Option<&Path>) -> Command {
-        let mut command = Command::new(&self.program);
-        command.env_clear().current_dir(workdir);
+    fn image(&self) -> Option<&container::Built> {
+        match &self.how {
+            How::Container(built) => Some(built),
+            _ => None,
+        }
+    }
+
+    /// The command of one request, with `output` as the guest's `/output`,
+    /// and the container it starts, if it starts one.
+    fn command(
+        &self,
+        workload: &Workload,
+        workdir: &Path,
+        output: Option<&Path>,
+    ) -> Result<(Command, Option<Container>), Failure> {
         let grants = workload
             .dirs
             .iter()
             .map(|d| (d.host.as_path(), d.guest.as_str(), d.read_only))
             .chain(output.map(|dir| (dir, OUTPUT_DIR, false)));
-        if self.twin {
+        if let How::Container(built) = &self.how {
+            let grants: Vec<Grant> = grants
+                .map(|(host, guest, read_only)| Grant {
+                    host,
+                    guest,
+                    read_only,
+                })
+                .collect();
+            let container =
+                Container::new(built, &workload.args, &workload.env, &grants).map_err(failure)?;
+            return Ok((container.command(), Some(container)));
+        }
+        let mut command = Command::new(&self.program);
+        command.env_clear().current_dir(workdir);
+        if matches!(self.how, How::Twin) {
             // A twin has no sandbox: its grants are links in its working
             // directory, which the workloads open by relative path (as the
             // native adapter grants them).
@@ -283,7 +351,7 @@ impl Launch {
             command
                 .args(workload.args.iter().skip(1))
                 .envs(workload.env.iter().map(|(k, v)| (k, v)));
-            return command;
+            return Ok((command, None));
         }
         command.args(&self.leading);
         for (host, guest, read_only) in grants {
@@ -296,13 +364,25 @@ impl Launch {
             command.arg("--env").arg(format!("{key}={value}"));
         }
         command.arg(&self.file).args(&workload.args);
-        command
+        Ok((command, None))
     }
 
     /// The command as a user would type it, for the results.
     fn describe(&self, workload: &Workload, scratch: &Path) -> String {
         let program = self.program.file_name().unwrap_or_default();
-        let command = self.command(workload, scratch, None);
+        let Ok((command, container)) = self.command(workload, scratch, None) else {
+            return program.to_string_lossy().into_owned();
+        };
+        if let (Some(built), Some(_)) = (self.image(), container) {
+            // The bundle and the id are made afresh for every request.
+            let args = workload.args.iter().skip(1).map(String::as_str);
+            let program = std::iter::once(built.entry.as_str()).chain(args);
+            return format!(
+                "runc run --bundle BUNDLE --preserve-fds 1 ID (BUNDLE/config.json: {} in image {})",
+                program.collect::<Vec<_>>().join(" "),
+                built.record.tag
+            );
+        }
         std::iter::once(program.to_string_lossy().into_owned())
             .chain(command.get_args().map(|arg| {
                 let arg = arg.to_string_lossy();
@@ -323,7 +403,7 @@ impl Launch {
         if let Some(dir) = &output {
             std::fs::create_dir(dir).map_err(|e| failed(format!("cannot make /output: {e}")))?;
         }
-        if self.twin {
+        if matches!(self.how, How::Twin) {
             for dir in &workload.dirs {
                 let link = workdir.path().join(dir.guest.trim_start_matches('/'));
                 let made = link
@@ -333,9 +413,15 @@ impl Launch {
                 made.map_err(|e| failed(format!("cannot map {}: {e}", dir.guest)))?;
             }
         }
-        let command = self.command(workload, workdir.path(), output.as_deref());
-        let report =
-            ReportPipe::named().map_err(|e| failed(format!("cannot make the report pipe: {e}")))?;
+        // Kept until the request is over: dropping it removes the container.
+        let (command, _container) = self.command(workload, workdir.path(), output.as_deref())?;
+        // runc passes fd 3 into the container; everything else is spawned
+        // without a fork of the harness, finding its pipe by name.
+        let report = match self.how {
+            How::Container(_) => ReportPipe::new(),
+            _ => ReportPipe::named(),
+        }
+        .map_err(|e| failed(format!("cannot make the report pipe: {e}")))?;
         let options = Options {
             stdin: match workload.stdin.is_empty() {
                 true => Input::Null,

@@ -21,7 +21,7 @@ use crate::verify::sha256_hex;
 use crate::worker;
 use crate::worker::protocol::{Event, Task};
 use anyhow::Result;
-use wasm_arena_adapters::RuntimeDescriptor;
+use wasm_arena_adapters::{RunError, RuntimeDescriptor};
 
 pub struct Runner<'a> {
     pub plan: &'a Plan,
@@ -143,9 +143,18 @@ impl Runner<'_> {
         let state = cells
             .get_mut(&(spec.runtime, spec.workload))
             .expect("every job's cell is planned");
-        if let Some((status, reason)) = skipped(runtime, workload) {
+        let started = Instant::now();
+        let unmeasured = skipped(runtime, workload).or_else(|| {
+            // Once per cell, before its first process, untimed.
+            if std::mem::replace(&mut state.set_up, true) || !runtime.needs_setup() {
+                return None;
+            }
+            progress.start(&format!("{} · {} · setting up", runtime.id, workload.id));
+            set_up(runtime, workload)
+        });
+        if let Some((status, reason)) = unmeasured {
             let cell = unmeasured_cell(runtime.id, &workload.id, status, reason);
-            eta.done(state.entry, Duration::ZERO);
+            eta.done(state.entry, started.elapsed());
             upsert(results, plan, cell);
             progress.estimate(eta);
             export::write(self.out_dir, results, &self.exporters)?;
@@ -248,6 +257,8 @@ struct CellState {
     done: u64,
     /// Wall time of its finished processes.
     spent: Duration,
+    /// Whether its runtime's setup for the module has been done.
+    set_up: bool,
 }
 
 impl CellState {
@@ -259,6 +270,7 @@ impl CellState {
             processes_run: 0,
             done: 0,
             spent: Duration::ZERO,
+            set_up: false,
         }
     }
 
@@ -410,6 +422,23 @@ fn skipped(runtime: &RuntimeDescriptor, workload: &Workload) -> Option<(Status, 
     workload
         .unavailable()
         .map(|reason| (Status::Unavailable, reason))
+}
+
+/// The runtime's setup for the workload's module (a container image is
+/// built), or why it failed.
+fn set_up(runtime: &RuntimeDescriptor, workload: &Workload) -> Option<(Status, String)> {
+    let wasm = match std::fs::read(&workload.wasm) {
+        Ok(wasm) => wasm,
+        Err(e) => {
+            let reason = format!("cannot read {}: {e}", workload.wasm.display());
+            return Some((Status::Failed, reason));
+        }
+    };
+    match runtime.set_up(&wasm) {
+        Ok(()) => None,
+        Err(RunError::Unsupported(reason)) => Some((Status::Unsupported, reason)),
+        Err(error) => Some((Status::Failed, format!("setup failed: {error}"))),
+    }
 }
 
 /// Replaces or inserts `cell`, keeping cells in plan order.

@@ -14,7 +14,7 @@
 //! `info()` says so.
 
 #[cfg(feature = "native")]
-mod twin;
+pub(crate) mod twin;
 
 use crate::Tier;
 use crate::registry::{ColdHost, Factory, RuntimeDescriptor, Version};
@@ -28,6 +28,7 @@ pub(crate) const DESCRIPTORS: [RuntimeDescriptor; 1] = [RuntimeDescriptor {
     feature: "native",
     version: Version::Built(env!("NATIVE_TOOLCHAIN")),
     factory: FACTORY,
+    setup: None,
     cold: ColdHost::Twin,
 }];
 

@@ -76,7 +76,7 @@ impl Runtime for Native {
 }
 
 /// The twin built for this module.
-pub(super) fn path(wasm: &[u8]) -> Result<PathBuf, RunError> {
+pub(crate) fn path(wasm: &[u8]) -> Result<PathBuf, RunError> {
     if let Some(error) = built::BUILD_ERROR {
         return Err(RunError::Unsupported(format!(
             "the native twins were not built when cargo built wasm-arena: {error}"
@@ -141,28 +141,29 @@ struct TwinInstance {
 
 impl Instance for TwinInstance {
     fn run(&mut self) -> Result<RunOutcome, RunError> {
-        let args = self.wasi.args.clone();
-        let stdin = self.wasi.stdin.clone();
-        self.spawn(&args, &stdin)
+        let command = self.command(&self.wasi.args);
+        run(
+            command,
+            &self.wasi.stdin,
+            self.wasi.limits.time_budget,
+            "the twin",
+        )
     }
 
-    /// The twin of a plugin workload runs the host's loop itself, with
-    /// `memcpy` in and out: `argv[1]` is the number of calls and stdin the
-    /// first input.
     fn call_plugin(&mut self, plugin: &PluginCalls) -> Result<RunOutcome, RunError> {
-        let argv0 = self.wasi.args.first().cloned().unwrap_or_default();
-        let mut outcome = self.spawn(&[argv0, plugin.calls.to_string()], &plugin.input)?;
-        // The twin's markers bracket exactly that loop.
-        if outcome.region == TimedRegion::Markers {
-            outcome.region = TimedRegion::PluginCalls;
-        }
-        Ok(outcome)
+        let command = self.command(&plugin_args(&self.wasi, plugin));
+        let outcome = run(
+            command,
+            &plugin.input,
+            self.wasi.limits.time_budget,
+            "the twin",
+        );
+        outcome.map(plugin_outcome)
     }
 }
 
 impl TwinInstance {
-    fn spawn(&self, args: &[String], stdin: &[u8]) -> Result<RunOutcome, RunError> {
-        let report = ReportPipe::new().map_err(|e| other("cannot make the timing pipe", e))?;
+    fn command(&self, args: &[String]) -> Command {
         let mut command = Command::new(&self.path);
         if let Some(argv0) = args.first() {
             command.arg0(argv0);
@@ -172,68 +173,98 @@ impl TwinInstance {
             .env_clear()
             .envs(self.wasi.env.iter().map(|(k, v)| (k, v)))
             .current_dir(self.workdir.path());
-        let options = Options {
-            stdin: Input::Bytes(stdin.to_vec()),
-            stdout: Output::Collect,
-            report: Some(report),
-            die_with_parent: false,
-        };
-        let begin = Instant::now();
-        let mut twin = child::spawn(command, options)
-            .map_err(|e| other(&format!("cannot start {}", self.path.display()), e))?;
-
-        let budget = self.wasi.limits.time_budget;
-        let line = match twin.report().read_to_end(budget.map(|b| begin + b)) {
-            Ok(line) => line,
-            Err(Waited::Deadline) => {
-                twin.kill();
-                twin.reap()
-                    .map_err(|e| other("cannot wait for the twin", e))?;
-                // Only a budget sets a deadline.
-                return Err(RunError::TimeBudget(budget.unwrap_or_default()));
-            }
-            Err(Waited::Io(e)) => return Err(other("cannot read the timing report", e)),
-        };
-        let ended = twin
-            .reap()
-            .map_err(|e| other("cannot wait for the twin", e))?;
-        let stdout = twin.take_stdout();
-        let stderr = twin.take_stderr();
-
-        let exit_code = match ended.status {
-            Status::Signal(signal) => {
-                return Err(RunError::Trap(format!(
-                    "the native process was killed by {}",
-                    crate::signal_name(signal)
-                )));
-            }
-            Status::Code(code) => code,
-        };
-        let report = Report::parse(&line).ok_or_else(|| {
-            RunError::Other(format!(
-                "the twin exited with code {exit_code} without a timing report from the shim \
-                 (got {:?})",
-                String::from_utf8_lossy(&line)
-            ))
-        })?;
-        let (region, execute) = report.region();
-        Ok(RunOutcome {
-            exit_code,
-            stdout,
-            stderr,
-            execute,
-            region,
-            memory_refused: None,
-            // The twin's own VmHWM: it has no compile or instantiate phase,
-            // and it ran nothing before the program.
-            resident: Some(Resident {
-                execute_peak: report.hwm,
-                peak: report.hwm,
-                ..Resident::default()
-            }),
-            linear_memory_bytes: None,
-        })
+        command
     }
+}
+
+/// The twin of a plugin workload runs the host's loop itself, with `memcpy`
+/// in and out: `argv[1]` is the number of calls and stdin the first input.
+pub(crate) fn plugin_args(wasi: &WasiSpec, plugin: &PluginCalls) -> Vec<String> {
+    let argv0 = wasi.args.first().cloned().unwrap_or_default();
+    vec![argv0, plugin.calls.to_string()]
+}
+
+/// A plugin twin's outcome: its markers bracket exactly the loop of calls.
+pub(crate) fn plugin_outcome(mut outcome: RunOutcome) -> RunOutcome {
+    if outcome.region == TimedRegion::Markers {
+        outcome.region = TimedRegion::PluginCalls;
+    }
+    outcome
+}
+
+/// Runs a twin's `command` (the twin itself, or a container that runs it)
+/// with the report pipe as its fd 3, and reads the shim's report: the
+/// execute time, the twin's own peak, its output and exit code. `what` names
+/// the process in errors.
+pub(crate) fn run(
+    command: Command,
+    stdin: &[u8],
+    budget: Option<Duration>,
+    what: &str,
+) -> Result<RunOutcome, RunError> {
+    let report = ReportPipe::new().map_err(|e| other("cannot make the timing pipe", e))?;
+    let program = command.get_program().to_string_lossy().into_owned();
+    let options = Options {
+        stdin: Input::Bytes(stdin.to_vec()),
+        stdout: Output::Collect,
+        report: Some(report),
+        die_with_parent: false,
+    };
+    let begin = Instant::now();
+    let mut twin =
+        child::spawn(command, options).map_err(|e| other(&format!("cannot start {program}"), e))?;
+
+    let line = match twin.report().read_to_end(budget.map(|b| begin + b)) {
+        Ok(line) => line,
+        Err(Waited::Deadline) => {
+            twin.kill();
+            twin.reap()
+                .map_err(|e| other(&format!("cannot wait for {what}"), e))?;
+            // Only a budget sets a deadline.
+            return Err(RunError::TimeBudget(budget.unwrap_or_default()));
+        }
+        Err(Waited::Io(e)) => return Err(other("cannot read the timing report", e)),
+    };
+    let ended = twin
+        .reap()
+        .map_err(|e| other(&format!("cannot wait for {what}"), e))?;
+    let stdout = twin.take_stdout();
+    let stderr = twin.take_stderr();
+
+    let exit_code = match ended.status {
+        Status::Signal(signal) => {
+            return Err(RunError::Trap(format!(
+                "{what} was killed by {}",
+                crate::signal_name(signal)
+            )));
+        }
+        Status::Code(code) => code,
+    };
+    let report = Report::parse(&line).ok_or_else(|| {
+        RunError::Other(format!(
+            "{what} exited with code {exit_code} without a timing report from the shim \
+             (got {:?}; stderr: {})",
+            String::from_utf8_lossy(&line),
+            String::from_utf8_lossy(&stderr).trim()
+        ))
+    })?;
+    let (region, execute) = report.region();
+    Ok(RunOutcome {
+        exit_code,
+        stdout,
+        stderr,
+        execute,
+        region,
+        memory_refused: None,
+        // The twin's own VmHWM: it has no compile or instantiate phase, and
+        // it ran nothing before the program.
+        resident: Some(Resident {
+            execute_peak: report.hwm,
+            peak: report.hwm,
+            ..Resident::default()
+        }),
+        linear_memory_bytes: None,
+    })
 }
 
 /// The shim's line: `loaded=NS start=NS end=NS exited=NS` (CLOCK_MONOTONIC)

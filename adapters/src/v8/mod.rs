@@ -21,6 +21,7 @@ pub(crate) const DESCRIPTORS: [RuntimeDescriptor; 1] = [RuntimeDescriptor {
     feature: "v8",
     version: VERSION,
     factory: FACTORY,
+    setup: None,
     cold: ColdHost::Node,
 }];
 

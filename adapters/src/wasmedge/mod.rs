@@ -47,6 +47,7 @@ impl Mode {
             feature: "wasmedge",
             version: Version::Built(env!("WASMEDGE_SDK_VERSION")),
             factory: factory(self),
+            setup: None,
             cold: ColdHost::Program {
                 bin: "wasm-arena-cold-wasmedge",
                 options: match self {

@@ -47,6 +47,7 @@ impl Compiler {
             feature: self.feature(),
             version: Version::Built(env!("WASMER_VERSION")),
             factory: factory(self),
+            setup: None,
             cold: ColdHost::Program {
                 bin: "wasm-arena-cold-wasmer",
                 options: match self {

@@ -16,6 +16,7 @@ pub(crate) const DESCRIPTORS: [RuntimeDescriptor; 1] = [RuntimeDescriptor {
     feature: "wasmi",
     version: Version::Built(env!("WASMI_VERSION")),
     factory: FACTORY,
+    setup: None,
     cold: ColdHost::Program {
         bin: "wasm-arena-cold-wasmi",
         options: &[],

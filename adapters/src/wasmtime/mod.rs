@@ -90,6 +90,7 @@ const fn descriptor(index: usize) -> RuntimeDescriptor {
         feature: "wasmtime",
         version: Version::Built(env!("WASMTIME_VERSION")),
         factory: FACTORIES[index],
+        setup: None,
         cold: variant.cold(),
     }
 }
