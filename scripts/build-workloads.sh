@@ -56,9 +56,12 @@ build_native() {
     for name in "${RUST_WORKLOADS[@]}"; do
         "$RUSTC" "${RUST_OPT[@]}" -C link-arg="$out/shim.o" -o "$out/$name" "rust/$name.rs"
     done
+    # The escape probes as native code (adapters/src/container/escape.rs).
+    "$CC" "${C_OPT[@]}" -o "$out/escape" native/escape.c "$out/shim.o"
     # Statically linked copies for the minimal container image
     # (adapters/src/container/), which holds the twin and nothing else.
     mkdir -p "$out/static"
+    "$CC" "${C_OPT[@]}" -static -o "$out/static/escape" native/escape.c "$out/shim.o"
     for name in "${C_WORKLOADS[@]}"; do
         "$CC" "${C_OPT[@]}" -static -o "$out/static/$name" "c/$name.c" "$out/shim.o" -lm
     done

@@ -17,6 +17,7 @@ packages=(
     libwasmedge-dev wasmedge libclang-dev
     llvm-22-dev libpolly-22-dev libzstd-dev zlib1g-dev libffi-dev libxml2-dev
     nodejs
+    runc umoci debootstrap
 )
 stamp="$dir/.wasm-arena-packages"
 if [[ -f "$stamp" && "$(cat "$stamp")" == "${packages[*]}" ]]; then

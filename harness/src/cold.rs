@@ -24,7 +24,9 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use wasm_arena_adapters::child::{self, Input, Options, Output, ReportPipe, Status as Exit};
-use wasm_arena_adapters::container::{self, Container, Grant, ImageRecord, Isolation};
+use wasm_arena_adapters::container::{
+    self, Container, Escape, Grant, ImageRecord, Isolation, Place,
+};
 use wasm_arena_adapters::registry::{ColdHost, RuntimeDescriptor};
 use wasm_arena_adapters::{RunError, native, v8};
 
@@ -89,6 +91,10 @@ pub struct ColdResult {
     /// What the container got, read back from a created one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isolation: Option<Isolation>,
+    /// The escape probes run as native code the way this variant runs the
+    /// twin (variants `binary` and `image`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escapes: Option<Vec<Escape>>,
 }
 
 /// The host's own clock readings against the spawn.
@@ -207,6 +213,9 @@ fn measure_variant(
         isolation: launch
             .image()
             .and_then(|built| container::isolation(built).ok()),
+        escapes: launch
+            .place()
+            .and_then(|place| container::escapes(place).ok()),
     })
 }
 
@@ -304,6 +313,15 @@ impl Launch {
                     how: How::Container(Box::new(built)),
                 })
             }
+        }
+    }
+
+    /// Where the twin runs, for the escape probes.
+    fn place(&self) -> Option<Place> {
+        match (&self.how, self.image()) {
+            (How::Twin, _) => Some(Place::Native),
+            (How::Container(_), Some(built)) => Some(Place::Container(built.kind)),
+            _ => None,
         }
     }
 

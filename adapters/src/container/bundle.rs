@@ -246,6 +246,7 @@ mod tests {
 
     fn built() -> Built {
         Built {
+            kind: super::super::Kind::Minimal,
             record: super::super::image::ImageRecord {
                 kind: "minimal".into(),
                 tag: "t".into(),

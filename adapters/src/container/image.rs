@@ -48,6 +48,7 @@ pub struct ImageRecord {
 /// An image ready to run: its record, its unpacked root and the program in it.
 #[derive(Debug, Clone)]
 pub struct Built {
+    pub kind: Kind,
     pub record: ImageRecord,
     pub rootfs: PathBuf,
     /// The twin's absolute path inside the image.
@@ -132,6 +133,7 @@ pub fn build(kind: Kind, name: &str, twin: &Path) -> Result<Built, RunError> {
     let rootfs = bundle.join("rootfs");
     let (compressed_bytes, layers_bytes) = sizes(&layout, &digest)?;
     Ok(Built {
+        kind,
         record: ImageRecord {
             kind: kind.name().into(),
             tag,

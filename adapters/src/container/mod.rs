@@ -12,6 +12,7 @@
 //! installs it.
 
 mod bundle;
+mod escape;
 mod image;
 #[cfg(feature = "container")]
 mod runtime;
@@ -22,6 +23,7 @@ use crate::registry::{ColdHost, Factory, RuntimeDescriptor, Setup, Version};
 use crate::{RunError, Tier};
 
 pub use bundle::{Container, Grant, Isolation, isolation};
+pub use escape::{Escape, Place, escapes};
 pub use image::{Built, CACHE_ENV, ImageRecord, MIRROR_ENV};
 
 /// Which image a container id runs.

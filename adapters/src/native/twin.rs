@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
 use std::os::unix::process::CommandExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -93,6 +93,28 @@ pub(crate) fn path(wasm: &[u8]) -> Result<PathBuf, RunError> {
                  Rust workloads, as committed, have one"
             ))
         })
+}
+
+/// A program built with the twins that is not one (`escape`), and its
+/// statically linked copy.
+pub(crate) fn companion(name: &str) -> Result<(PathBuf, PathBuf), RunError> {
+    if let Some(error) = built::BUILD_ERROR {
+        return Err(RunError::Unsupported(format!(
+            "the native twins were not built when cargo built wasm-arena: {error}"
+        )));
+    }
+    let dir = built::TWINS
+        .first()
+        .and_then(|(_, path)| Path::new(path).parent())
+        .ok_or_else(|| RunError::Unsupported("no native twins were built".into()))?;
+    let (program, fixed) = (dir.join(name), dir.join("static").join(name));
+    match program.is_file() && fixed.is_file() {
+        true => Ok((program, fixed)),
+        false => Err(RunError::Unsupported(format!(
+            "{} was not built with the twins (scripts/build-workloads.sh --native builds it)",
+            program.display()
+        ))),
+    }
 }
 
 struct Twin {
