@@ -7,6 +7,7 @@
 
 mod common;
 pub mod compare;
+pub mod comparison;
 pub mod conformance;
 pub mod markdown;
 pub mod run;

@@ -15,6 +15,7 @@ pub fn build(r: &Results) -> Report {
     } else {
         iteration_sections(r)
     };
+    sections.extend(super::comparison::section(r));
     sections.extend(super::scenario::sections(r));
     sections.extend(failures(r));
     sections.push(common::runtimes(&r.runtimes));
