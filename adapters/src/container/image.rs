@@ -348,8 +348,18 @@ fn run(mut command: Command, tool: &str) -> Result<(), RunError> {
     if output.status.success() {
         return Ok(());
     }
-    let said = String::from_utf8_lossy(&output.stderr);
-    let last: Vec<&str> = said.lines().rev().take(3).collect();
+    // debootstrap says why on stdout, umoci and tar on stderr.
+    let said = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let last: Vec<&str> = said
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .rev()
+        .take(3)
+        .collect();
     Err(RunError::Other(format!(
         "building the image failed: `{line}` exited with {}: {}",
         output.status,

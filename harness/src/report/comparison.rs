@@ -56,7 +56,14 @@ pub fn section(r: &Results) -> Option<Section> {
     if !any {
         return None;
     }
-    blocks.extend(overhead(r).map(Block::Table));
+    if let Some(table) = overhead(r) {
+        blocks.push(Block::Paragraph(Text::from(
+            "Execute inside the container against the bare twin (the same region, timed by the \
+             twin's shim; ratio of medians with its 95% bootstrap interval over processes and \
+             iterations):",
+        )));
+        blocks.push(Block::Table(table));
+    }
     Some(Section::new(
         "Containers, native and WebAssembly (the seed's table, measured)",
         blocks,
