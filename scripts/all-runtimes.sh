@@ -49,6 +49,9 @@ export REPO="$repo"
 exec unshare --mount --propagation private bash -c '
     set -e
     root=$1; shift
+    # The root a mount point of its own: runc makes "/" a slave mount and
+    # pivots out of it, which a plain directory cannot be.
+    mount --bind "$root" "$root"
     for dir in "$REPO" "$CARGO_HOME" "$RUSTUP_HOME" /tmp; do
         mkdir -p "$root$dir"
         mount --bind "$dir" "$root$dir"
