@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Creates (once) the Debian 13 root that builds and runs the runtimes Debian 12
 # cannot: libwasmedge 0.14.1 needs glibc 2.38+. The same root carries LLVM 22
-# for Wasmer's LLVM backend and Node.js, so one build there has every runtime.
+# for Wasmer's LLVM backend, Node.js, and runc, umoci and debootstrap for the
+# container ids, so one build there has every runtime.
 #
 #   scripts/debian13-root.sh [DIR]     # default: $WASM_ARENA_ROOT or .root/debian13
 #
