@@ -202,21 +202,7 @@ pub fn isolation(image: &Built) -> Result<Isolation, RunError> {
         }
     }
     let cgroup = std::fs::read_to_string(proc_dir.join("cgroup")).unwrap_or_default();
-    let mut limits = std::collections::BTreeMap::new();
-    // The unified (v2) line is `0::PATH`; a hybrid host also has v1 lines.
-    if let Some(path) = cgroup.lines().find_map(|l| l.strip_prefix("0::")) {
-        let path = path.trim_start_matches('/');
-        let unified = Path::new("/sys/fs/cgroup/unified").join(path);
-        let dir = match unified.is_dir() {
-            true => unified,
-            false => Path::new("/sys/fs/cgroup").join(path),
-        };
-        for limit in ["memory.max", "pids.max", "cpu.max"] {
-            if let Ok(value) = std::fs::read_to_string(dir.join(limit)) {
-                limits.insert(limit.to_string(), value.trim().to_string());
-            }
-        }
-    }
+    let limits = cgroup_limits(&cgroup);
     let read_only_root = std::fs::read_to_string(proc_dir.join("mountinfo"))
         .unwrap_or_default()
         .lines()
@@ -238,6 +224,43 @@ pub fn isolation(image: &Built) -> Result<Isolation, RunError> {
         limits,
         read_only_root,
     })
+}
+
+/// The limits set on a process's cgroups, from its `/proc/PID/cgroup`: the
+/// unified hierarchy's files (`0::PATH`) and, on a hybrid host, the v1
+/// memory, pids and cpu controllers' (`N:CONTROLLER:PATH`).
+fn cgroup_limits(cgroup: &str) -> std::collections::BTreeMap<String, String> {
+    let mut limits = std::collections::BTreeMap::new();
+    let root = Path::new("/sys/fs/cgroup");
+    for line in cgroup.lines() {
+        let mut fields = line.splitn(3, ':');
+        let (Some(_), Some(controllers), Some(path)) =
+            (fields.next(), fields.next(), fields.next())
+        else {
+            continue;
+        };
+        let path = path.trim_start_matches('/');
+        let (dir, files): (PathBuf, &[&str]) = match controllers {
+            "" => {
+                let unified = root.join("unified").join(path);
+                let dir = match unified.is_dir() {
+                    true => unified,
+                    false => root.join(path),
+                };
+                (dir, &["memory.max", "pids.max", "cpu.max"])
+            }
+            "memory" => (root.join("memory").join(path), &["memory.limit_in_bytes"]),
+            "pids" => (root.join("pids").join(path), &["pids.max"]),
+            "cpu" | "cpu,cpuacct" => (root.join(controllers).join(path), &["cpu.cfs_quota_us"]),
+            _ => continue,
+        };
+        for file in files {
+            if let Ok(value) = std::fs::read_to_string(dir.join(file)) {
+                limits.insert(file.to_string(), value.trim().to_string());
+            }
+        }
+    }
+    limits
 }
 
 #[cfg(test)]
