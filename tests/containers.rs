@@ -198,3 +198,48 @@ fn a_broken_image_or_missing_runc_is_a_cell_with_its_reason_and_the_run_goes_on(
     );
     assert_eq!(cell(&results, "native", "hello")["status"], "ok");
 }
+
+#[test]
+fn the_sandbox_suites_rates_join_the_table_from_a_conformance_directory() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        repo.join("results/2026-12-03-containers/results.json"),
+        dir.path().join("results.json"),
+    )
+    .unwrap();
+    let conformance = repo.join("results/2026-12-02-conformance-all-runtimes");
+    let report = |extra: &[&Path]| {
+        Command::new(BIN)
+            .arg("report")
+            .arg(dir.path())
+            .args(extra.iter().flat_map(|p| [Path::new("--conformance"), p]))
+            .output()
+            .unwrap()
+    };
+    let missing = report(&[Path::new("/nonexistent")]);
+    assert_eq!(missing.status.code(), Some(2), "{}", text(&missing));
+    assert!(
+        text(&missing)
+            .contains("cannot read the conformance results /nonexistent/conformance.json"),
+        "{}",
+        text(&missing)
+    );
+    let output = report(&[&conformance]);
+    assert!(output.status.success(), "{}", text(&output));
+    // Kept in results.json: a later rendering without the flag says the same.
+    assert!(report(&[]).status.success());
+    let rates = &read_results(dir.path())["sandbox"]["runtimes"];
+    let cranelift = rates
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["runtime"] == "wasmtime-cranelift")
+        .unwrap();
+    assert_eq!(cranelift["escapes_passed"], cranelift["escapes_ran"]);
+    let md = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    assert!(
+        md.contains("escape tests held (the same probes, as Wasm): wasmtime-cranelift 6/6"),
+        "{md}"
+    );
+}

@@ -172,6 +172,7 @@ pub fn merge(
             .iter()
             .flat_map(|(_, _, r)| r.scenarios.iter().cloned())
             .collect(),
+        sandbox: first.sandbox.clone(),
     };
     Ok(Merged {
         results,

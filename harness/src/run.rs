@@ -56,6 +56,7 @@ impl Runner<'_> {
                 .any(|s| *s != Scenario::Run)
                 .then(|| plan.scenario_settings.clone()),
             scenarios: Vec::new(),
+            sandbox: None,
         };
         std::fs::create_dir_all(self.out_dir)?;
         export::write(self.out_dir, &results, &self.exporters)?;

@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use anyhow::Context;
+use wasm_arena_harness::conformance::Matrix;
 use wasm_arena_harness::export;
 use wasm_arena_harness::output::table;
 use wasm_arena_harness::results;
@@ -12,13 +14,29 @@ use super::exit::{Classify, Error, Outcome};
 pub struct Args {
     /// A directory written by `wasm-arena run`.
     dir: PathBuf,
+    /// A directory written by `wasm-arena conformance`: its sandbox suite's
+    /// pass rates go into the container/native/Wasm table (and are kept in
+    /// results.json for later renderings).
+    #[arg(long, value_name = "DIR")]
+    conformance: Option<PathBuf>,
 }
 
 pub fn execute(args: Args) -> Result<Outcome, Error> {
     let dir = args.dir;
     // A missing, unreadable or malformed results directory is the user's input;
     // failing to write the renderings back into it is not.
-    let results = results::load(&dir).usage()?;
+    let mut results = results::load(&dir).usage()?;
+    if let Some(conformance) = &args.conformance {
+        let path = conformance.join("conformance.json");
+        let matrix: Matrix = std::fs::read(&path)
+            .map_err(anyhow::Error::from)
+            .and_then(|text| Ok(serde_json::from_slice(&text)?))
+            .with_context(|| format!("cannot read the conformance results {}", path.display()))
+            .usage()?;
+        results.sandbox = Some(matrix.sandbox_rates(&conformance.display().to_string()));
+        // Kept, so that a later `report DIR` renders the same table.
+        export::write(&dir, &results, &[Box::new(export::JsonExporter)]).operational()?;
+    }
     export::write(&dir, &results, &export::renderings()).operational()?;
     println!("{}", table::summary(&results));
     println!("report: {}", dir.join("report.md").display());

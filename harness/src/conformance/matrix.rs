@@ -13,6 +13,71 @@ use crate::host::Host;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// The sandbox suite's outcome per runtime, as a run's report quotes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SandboxRates {
+    /// The conformance results directory, as given.
+    pub source: String,
+    pub measured_at: DateTime<Utc>,
+    pub runtimes: Vec<SandboxRate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SandboxRate {
+    pub runtime: String,
+    pub version: String,
+    /// Tests of the sandbox suite that ran, and those that passed.
+    pub ran: u32,
+    pub passed: u32,
+    /// The `escape_*` tests among them.
+    pub escapes_ran: u32,
+    pub escapes_passed: u32,
+    /// The tests that failed (as expected or not), by name.
+    pub failed: Vec<String>,
+}
+
+impl Matrix {
+    /// The sandbox suite's rates per runtime; skipped tests are left out.
+    pub fn sandbox_rates(&self, source: &str) -> SandboxRates {
+        let runtimes = self
+            .runtimes
+            .iter()
+            .map(|info| {
+                let mut rate = SandboxRate {
+                    runtime: info.id.clone(),
+                    version: info.version.clone(),
+                    ran: 0,
+                    passed: 0,
+                    escapes_ran: 0,
+                    escapes_passed: 0,
+                    failed: Vec::new(),
+                };
+                let mine = self
+                    .results
+                    .iter()
+                    .filter(|t| t.suite == "sandbox" && t.runtime == info.id);
+                for test in mine.filter(|t| t.verdict != Verdict::Skip) {
+                    let passed = matches!(test.verdict, Verdict::Pass | Verdict::UnexpectedPass);
+                    let escape = test.test.starts_with("escape_");
+                    rate.ran += 1;
+                    rate.passed += u32::from(passed);
+                    rate.escapes_ran += u32::from(escape);
+                    rate.escapes_passed += u32::from(escape && passed);
+                    if !passed {
+                        rate.failed.push(test.test.clone());
+                    }
+                }
+                rate
+            })
+            .collect();
+        SandboxRates {
+            source: source.to_string(),
+            measured_at: self.started_at,
+            runtimes,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Matrix {
     pub schema_version: u32,

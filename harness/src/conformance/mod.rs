@@ -12,7 +12,7 @@ pub mod spec;
 pub mod verdict;
 
 pub use expectations::Expectations;
-pub use matrix::Matrix;
+pub use matrix::{Matrix, SandboxRate, SandboxRates};
 pub use runner::Conformance;
 pub use spec::Suite;
 pub use verdict::Verdict;

@@ -13,6 +13,7 @@ use super::{Block, Cell, Column, Row, Section, Table, Text};
 use crate::analysis::bootstrap;
 use crate::analysis::metric::Metric;
 use crate::cold::{ColdResult, Variant};
+use crate::conformance::{SandboxRate, SandboxRates};
 use crate::export::{format_bytes, format_median_ci, format_ns};
 use crate::phase::Phase;
 use crate::results::{NATIVE, Results, Status};
@@ -334,13 +335,23 @@ fn table(r: &Results, rec: &Records) -> Table {
                 "a child process in the harness's own namespaces, grants as symlinks".into(),
             )
         }),
-        match rec.wasm.is_empty() {
-            true => none(),
-            false => claimed(
+        match (rec.wasm.is_empty(), &r.sandbox) {
+            (true, _) => none(),
+            (false, None) => claimed(
                 "Sandbox",
                 "the runtime's sandbox inside its host process; its guarantees are measured by \
-                 `wasm-arena conformance` (sandbox suite)"
+                 `wasm-arena conformance` (sandbox suite; `report --conformance DIR` puts them \
+                 here)"
                     .into(),
+            ),
+            (false, Some(rates)) => claimed(
+                "Sandbox",
+                sandbox(
+                    r,
+                    rates,
+                    |s| (s.passed, s.ran),
+                    "sandbox suite tests passed",
+                ),
             ),
         },
         text("containers: processes in their own namespaces, as claimed"),
@@ -371,16 +382,25 @@ fn table(r: &Results, rec: &Records) -> Table {
         claimed("OS-level", per_container(&escapes)),
         rec.native
             .map_or_else(none, |n| claimed("Trust", escapes(n))),
-        match rec.wasm.is_empty() {
-            true => none(),
-            false => claimed(
+        match (rec.wasm.is_empty(), &r.sandbox) {
+            (true, _) => none(),
+            (false, None) => claimed(
                 "Capability-based",
                 "the same probes are the sandbox suite's escape_* tests: `wasm-arena conformance \
                  --suite sandbox`"
                     .into(),
             ),
+            (false, Some(rates)) => claimed(
+                "Capability-based",
+                sandbox(
+                    r,
+                    rates,
+                    |s| (s.escapes_passed, s.escapes_ran),
+                    "escape tests held (the same probes, as Wasm)",
+                ),
+            ),
         },
-        text(security_verdict(rec)),
+        text(security_verdict(r, rec)),
     ]));
 
     // Portability.
@@ -477,6 +497,35 @@ fn others(all: &[Records]) -> Table {
     table
 }
 
+/// Each Wasm runtime of this run's rate in the sandbox suite, and where the
+/// rates come from.
+fn sandbox(
+    r: &Results,
+    rates: &SandboxRates,
+    pick: fn(&SandboxRate) -> (u32, u32),
+    what: &str,
+) -> String {
+    let per: Vec<String> = rates
+        .runtimes
+        .iter()
+        .filter(|s| r.runtime(&s.runtime).is_some())
+        .map(|s| {
+            let (passed, ran) = pick(s);
+            format!("{} {passed}/{ran}", s.runtime)
+        })
+        .collect();
+    format!(
+        "{what}: {} (conformance run of {} in {})",
+        if per.is_empty() {
+            "none of this run's runtimes".to_string()
+        } else {
+            per.join(", ")
+        },
+        rates.measured_at.format("%Y-%m-%d"),
+        rates.source
+    )
+}
+
 /// A cgroup limit as written, or "unlimited" for the values that mean none.
 fn limit(value: &str) -> String {
     let unlimited = value == "max"
@@ -496,7 +545,7 @@ fn holds(yes: bool, claim: &str) -> String {
     }
 }
 
-fn security_verdict(rec: &Records) -> String {
+fn security_verdict(r: &Results, rec: &Records) -> String {
     let reached = |c: &ColdResult| {
         c.escapes
             .as_ref()
@@ -516,6 +565,28 @@ fn security_verdict(rec: &Records) -> String {
                 n => format!("{id}: {n} probes got out"),
             });
         }
+    }
+    if let Some(rates) = &r.sandbox {
+        let mine: Vec<&SandboxRate> = rates
+            .runtimes
+            .iter()
+            .filter(|s| r.runtime(&s.runtime).is_some() && s.escapes_ran > 0)
+            .collect();
+        let leaky: Vec<&str> = mine
+            .iter()
+            .filter(|s| s.escapes_passed < s.escapes_ran)
+            .map(|s| s.runtime.as_str())
+            .collect();
+        said.push(match leaky.is_empty() {
+            true => format!("Wasm: all {} runtimes held every escape test", mine.len()),
+            false => format!(
+                "Wasm: {} of {} runtimes held every escape test; not {} (see the conformance \
+                 report)",
+                mine.len() - leaky.len(),
+                mine.len(),
+                leaky.join(", ")
+            ),
+        });
     }
     said.join("; ")
 }

@@ -50,6 +50,11 @@ pub struct Results {
     /// The warm and density scenarios' cells (`run --scenario`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scenarios: Vec<ScenarioCell>,
+    /// The sandbox suite's pass rates per Wasm runtime, from a conformance
+    /// results directory given to `report --conformance`, for the report's
+    /// container/native/Wasm table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sandbox: Option<crate::conformance::SandboxRates>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
