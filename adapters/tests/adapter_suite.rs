@@ -17,15 +17,46 @@ fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// Every compiled-in Wasm runtime; the suite fails if there is none, so it
-/// cannot pass vacuously. The native twins are no runtime: they have no
-/// sandbox, and no twins of these fixtures.
-fn runtimes() -> Vec<Box<dyn Runtime>> {
+/// One test at a time: the runtimes install their own signal handlers
+/// (traps, Wasmer's interrupt), in the order they are first made, and in one
+/// process with traps on several threads at once a handler can be handed
+/// another runtime's fault (a crash of the whole suite, about one run in ten
+/// with every runtime compiled in). wasm-arena itself never mixes runtimes in
+/// a process: each worker runs one.
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static ONE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    // A failed test poisons the lock; the others still run.
+    ONE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Every compiled-in Wasm runtime, made in report order while this test holds
+/// [`serial`]; the suite fails if there is none, so it cannot pass vacuously.
+/// The native twins are no runtime: they have no sandbox, and no twins of
+/// these fixtures.
+fn runtimes() -> Serial {
+    let guard = serial();
     let all: Vec<_> = wasm_runtimes()
         .map(|d| d.create().unwrap_or_else(|e| panic!("{}: {e}", d.id)))
         .collect();
     assert!(!all.is_empty(), "no runtime compiled in");
-    all
+    Serial {
+        _guard: guard,
+        all: all.into_iter(),
+    }
+}
+
+/// The runtimes of one test, and its turn.
+struct Serial {
+    _guard: std::sync::MutexGuard<'static, ()>,
+    all: std::vec::IntoIter<Box<dyn Runtime>>,
+}
+
+impl Iterator for Serial {
+    type Item = Box<dyn Runtime>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.all.next()
+    }
 }
 
 fn wasm_runtimes() -> impl Iterator<Item = RuntimeDescriptor> {
@@ -223,6 +254,7 @@ fn the_time_budget_stops_an_infinite_loop() {
     // Each guest runs on a thread of its own, so a runtime that never stops
     // it fails this test instead of hanging the suite.
     let late = Duration::from_secs(20);
+    let _turn = serial();
     for descriptor in wasm_runtimes() {
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
