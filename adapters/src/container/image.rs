@@ -24,6 +24,8 @@ pub const CACHE_ENV: &str = "WASM_ARENA_CONTAINERS";
 /// The Debian mirror debootstrap fetches the base from (default: the first
 /// one in the host's apt sources, else deb.debian.org).
 pub const MIRROR_ENV: &str = "WASM_ARENA_DEBIAN_MIRROR";
+/// The file beside an unpacked image that holds its root's size.
+const UNPACKED_BYTES: &str = "unpacked-bytes";
 /// The Debian release of the distribution image.
 const SUITE: &str = "bookworm";
 
@@ -69,7 +71,7 @@ pub fn build(kind: Kind, name: &str, twin: &Path) -> Result<Built, RunError> {
     })?;
     // Workers and the cold-start scenario may build at once; umoci edits
     // the layout's index in place.
-    let _lock = Lock::take(&cache.join("lock"))?;
+    let _lock = lock(&cache.join("lock"))?;
     let layout = cache.join("oci");
     if !layout.join("index.json").is_file() {
         umoci(&["init", "--layout"], &[layout.as_os_str()])?;
@@ -114,15 +116,25 @@ pub fn build(kind: Kind, name: &str, twin: &Path) -> Result<Built, RunError> {
     })?;
 
     let bundle = cache.join("bundles").join(&tag);
-    if !bundle.join("config.json").is_file() {
+    // Counted once, as it is unpacked: every run of the image asks.
+    let counted = bundle.join(UNPACKED_BYTES);
+    if !counted.is_file() {
         let partial = cache.join("bundles").join(format!(".{tag}.partial"));
         remove_dir(&partial)?;
         umoci(
             &["unpack", "--image"],
             &[image(&layout, &tag).as_os_str(), partial.as_os_str()],
         )?;
+        let bytes = tree_bytes(&partial.join("rootfs"));
+        std::fs::write(partial.join(UNPACKED_BYTES), bytes.to_string())
+            .map_err(|e| RunError::Other(format!("cannot write in {}: {e}", partial.display())))?;
+        remove_dir(&bundle)?;
         rename(&partial, &bundle)?;
     }
+    let unpacked_bytes = std::fs::read_to_string(&counted)
+        .ok()
+        .and_then(|text| text.trim().parse().ok())
+        .ok_or_else(|| RunError::Other(format!("{} is unreadable", counted.display())))?;
     let config_path = bundle.join("config.json");
     let config = std::fs::read(&config_path)
         .ok()
@@ -139,7 +151,7 @@ pub fn build(kind: Kind, name: &str, twin: &Path) -> Result<Built, RunError> {
             tag,
             digest,
             compressed_bytes,
-            unpacked_bytes: tree_bytes(&rootfs),
+            unpacked_bytes,
             layers_bytes,
         },
         rootfs,
@@ -306,7 +318,7 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, RunError>
 }
 
 /// The bytes of the regular files under `dir`, each hard-linked file once.
-pub(super) fn tree_bytes(dir: &Path) -> u64 {
+fn tree_bytes(dir: &Path) -> u64 {
     let mut seen = std::collections::HashSet::new();
     let mut total = 0;
     let mut stack = vec![dir.to_path_buf()];
@@ -390,36 +402,25 @@ fn remove_dir(dir: &Path) -> Result<(), RunError> {
     }
 }
 
-/// An exclusive `flock` on a file, released when dropped.
-struct Lock(std::fs::File);
-
-impl Lock {
-    fn take(path: &Path) -> Result<Lock, RunError> {
-        use std::os::fd::AsRawFd;
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(path)
-            .map_err(|e| RunError::Other(format!("cannot open {}: {e}", path.display())))?;
-        // SAFETY: flock on a descriptor this function owns.
-        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
-            let e = std::io::Error::last_os_error();
-            return Err(RunError::Other(format!(
-                "cannot lock {}: {e}",
-                path.display()
-            )));
-        }
-        Ok(Lock(file))
+/// The file at `path`, exclusively `flock`ed: the lock holds until the file
+/// is dropped (closed).
+fn lock(path: &Path) -> Result<std::fs::File, RunError> {
+    use std::os::fd::AsRawFd;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(|e| RunError::Other(format!("cannot open {}: {e}", path.display())))?;
+    // SAFETY: flock on a descriptor this function owns.
+    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
+        let e = std::io::Error::last_os_error();
+        return Err(RunError::Other(format!(
+            "cannot lock {}: {e}",
+            path.display()
+        )));
     }
-}
-
-impl Drop for Lock {
-    fn drop(&mut self) {
-        use std::os::fd::AsRawFd;
-        // SAFETY: unlocks the descriptor this lock owns.
-        unsafe { libc::flock(self.0.as_raw_fd(), libc::LOCK_UN) };
-    }
+    Ok(file)
 }
 
 #[cfg(test)]

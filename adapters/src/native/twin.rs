@@ -75,13 +75,19 @@ impl Runtime for Native {
     }
 }
 
+/// Whether cargo built the twins.
+fn built() -> Result<(), RunError> {
+    match built::BUILD_ERROR {
+        Some(error) => Err(RunError::Unsupported(format!(
+            "the native twins were not built when cargo built wasm-arena: {error}"
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// The twin built for this module.
 pub(crate) fn path(wasm: &[u8]) -> Result<PathBuf, RunError> {
-    if let Some(error) = built::BUILD_ERROR {
-        return Err(RunError::Unsupported(format!(
-            "the native twins were not built when cargo built wasm-arena: {error}"
-        )));
-    }
+    built()?;
     let digest = hex::encode(Sha256::digest(wasm));
     built::TWINS
         .iter()
@@ -98,11 +104,7 @@ pub(crate) fn path(wasm: &[u8]) -> Result<PathBuf, RunError> {
 /// A program built with the twins that is not one (`escape`), and its
 /// statically linked copy.
 pub(crate) fn companion(name: &str) -> Result<(PathBuf, PathBuf), RunError> {
-    if let Some(error) = built::BUILD_ERROR {
-        return Err(RunError::Unsupported(format!(
-            "the native twins were not built when cargo built wasm-arena: {error}"
-        )));
-    }
+    built()?;
     let dir = built::TWINS
         .first()
         .and_then(|(_, path)| Path::new(path).parent())

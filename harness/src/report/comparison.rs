@@ -13,7 +13,7 @@ use super::{Block, Cell, Column, Row, Section, Table, Text};
 use crate::analysis::bootstrap;
 use crate::analysis::metric::Metric;
 use crate::cold::{ColdResult, Variant};
-use crate::conformance::{SandboxRate, SandboxRates};
+use crate::conformance::SandboxRate;
 use crate::export::{format_bytes, format_median_ci, format_ns};
 use crate::phase::Phase;
 use crate::results::{NATIVE, Results, Status};
@@ -120,6 +120,10 @@ fn text(s: impl Into<String>) -> Cell {
     Cell::text(Text::from(s.into()))
 }
 
+fn none() -> Cell {
+    text("not measured in this run")
+}
+
 /// "claim: X — measured: Y".
 fn claimed(claim: &str, measured: String) -> Cell {
     Cell::text(
@@ -146,7 +150,6 @@ fn table(r: &Results, rec: &Records) -> Table {
         Column::left("does the claim hold here?"),
     ])
     .with_caption(&format!("the seed's table on {}", rec.workload));
-    let none = || text("not measured in this run");
     let per_container = |f: &dyn Fn(&ColdResult) -> String| {
         rec.containers
             .iter()
@@ -335,25 +338,15 @@ fn table(r: &Results, rec: &Records) -> Table {
                 "a child process in the harness's own namespaces, grants as symlinks".into(),
             )
         }),
-        match (rec.wasm.is_empty(), &r.sandbox) {
-            (true, _) => none(),
-            (false, None) => claimed(
-                "Sandbox",
-                "the runtime's sandbox inside its host process; its guarantees are measured by \
-                 `wasm-arena conformance` (sandbox suite; `report --conformance DIR` puts them \
-                 here)"
-                    .into(),
-            ),
-            (false, Some(rates)) => claimed(
-                "Sandbox",
-                sandbox(
-                    r,
-                    rates,
-                    |s| (s.passed, s.ran),
-                    "sandbox suite tests passed",
-                ),
-            ),
-        },
+        sandbox(
+            r,
+            rec,
+            "Sandbox",
+            "the runtime's sandbox inside its host process; its guarantees are measured by \
+             `wasm-arena conformance` (sandbox suite; `report --conformance DIR` puts them here)",
+            |s| (s.passed, s.ran),
+            "sandbox suite tests passed",
+        ),
         text("containers: processes in their own namespaces, as claimed"),
     ]));
 
@@ -382,24 +375,15 @@ fn table(r: &Results, rec: &Records) -> Table {
         claimed("OS-level", per_container(&escapes)),
         rec.native
             .map_or_else(none, |n| claimed("Trust", escapes(n))),
-        match (rec.wasm.is_empty(), &r.sandbox) {
-            (true, _) => none(),
-            (false, None) => claimed(
-                "Capability-based",
-                "the same probes are the sandbox suite's escape_* tests: `wasm-arena conformance \
-                 --suite sandbox`"
-                    .into(),
-            ),
-            (false, Some(rates)) => claimed(
-                "Capability-based",
-                sandbox(
-                    r,
-                    rates,
-                    |s| (s.escapes_passed, s.escapes_ran),
-                    "escape tests held (the same probes, as Wasm)",
-                ),
-            ),
-        },
+        sandbox(
+            r,
+            rec,
+            "Capability-based",
+            "the same probes are the sandbox suite's escape_* tests: `wasm-arena conformance \
+             --suite sandbox`",
+            |s| (s.escapes_passed, s.escapes_ran),
+            "escape tests held (the same probes, as Wasm)",
+        ),
         text(security_verdict(r, rec)),
     ]));
 
@@ -497,14 +481,23 @@ fn others(all: &[Records]) -> Table {
     table
 }
 
-/// Each Wasm runtime of this run's rate in the sandbox suite, and where the
-/// rates come from.
+/// The Wasm column's cell for a sandbox row: each Wasm runtime of this run's
+/// rate in the sandbox suite and where the rates come from, or `absent` when
+/// no conformance results were given.
 fn sandbox(
     r: &Results,
-    rates: &SandboxRates,
+    rec: &Records,
+    claim: &str,
+    absent: &str,
     pick: fn(&SandboxRate) -> (u32, u32),
     what: &str,
-) -> String {
+) -> Cell {
+    if rec.wasm.is_empty() {
+        return none();
+    }
+    let Some(rates) = &r.sandbox else {
+        return claimed(claim, absent.into());
+    };
     let per: Vec<String> = rates
         .runtimes
         .iter()
@@ -514,7 +507,7 @@ fn sandbox(
             format!("{} {passed}/{ran}", s.runtime)
         })
         .collect();
-    format!(
+    let measured = format!(
         "{what}: {} (conformance run of {} in {})",
         if per.is_empty() {
             "none of this run's runtimes".to_string()
@@ -523,7 +516,8 @@ fn sandbox(
         },
         rates.measured_at.format("%Y-%m-%d"),
         rates.source
-    )
+    );
+    claimed(claim, measured)
 }
 
 /// A cgroup limit as written, or "unlimited" for the values that mean none.
