@@ -25,6 +25,7 @@ fn main() -> ExitCode {
         Command::Merge(args) => cli::merge::execute(args),
         Command::History(args) => cli::history::execute(args),
         Command::Compare(args) => cli::compare::execute(args),
+        Command::Recommend(args) => cli::recommend::execute(args),
         Command::Worker => cli::worker::execute(),
     };
     exit::status(result)

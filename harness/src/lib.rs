@@ -13,6 +13,7 @@ pub mod merge;
 pub mod output;
 pub mod phase;
 pub mod plan;
+pub mod recommend;
 pub mod report;
 pub mod results;
 pub mod run;

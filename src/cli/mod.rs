@@ -8,6 +8,7 @@ pub mod history;
 pub mod list;
 pub mod merge;
 pub mod module;
+pub mod recommend;
 pub mod report;
 pub mod run;
 pub mod worker;
@@ -21,6 +22,7 @@ use clap::Subcommand;
 use wasm_arena_adapters::RuntimeDescriptor;
 use wasm_arena_harness::analysis::Comparison;
 use wasm_arena_harness::catalog::Catalog;
+use wasm_arena_harness::conformance::{Matrix, SandboxRates};
 use wasm_arena_harness::export::{BmfExporter, Exporter, GithubBenchmarkExporter};
 
 use exit::{Classify, Error};
@@ -48,9 +50,25 @@ pub enum Command {
     /// verdict. Exits 0 when nothing is slower, 1 when something is slower
     /// beyond the threshold.
     Compare(compare::Args),
+    /// Which runtime suits a profile (edge, serverless, plugin, batch, or
+    /// a profile file): a ranking with intervals, exclusions by hard
+    /// requirements, and the evidence.
+    Recommend(recommend::Args),
     /// Run one job read from stdin (used by `run`; one process per job).
     #[command(hide = true)]
     Worker,
+}
+
+/// The sandbox findings and WASI pass rates of a conformance results
+/// directory; an unreadable one is a usage error naming it.
+fn conformance_rates(dir: &std::path::Path) -> Result<SandboxRates, Error> {
+    let path = dir.join("conformance.json");
+    let matrix: Matrix = std::fs::read(&path)
+        .map_err(anyhow::Error::from)
+        .and_then(|text| Ok(serde_json::from_slice(&text)?))
+        .with_context(|| format!("cannot read the conformance results {}", path.display()))
+        .usage()?;
+    Ok(matrix.sandbox_rates(&dir.display().to_string()))
 }
 
 /// The descriptors of `ids` in the order given, each once; no ids means every

@@ -2,8 +2,6 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context;
-use wasm_arena_harness::conformance::Matrix;
 use wasm_arena_harness::export;
 use wasm_arena_harness::output::table;
 use wasm_arena_harness::results;
@@ -27,13 +25,7 @@ pub fn execute(args: Args) -> Result<Outcome, Error> {
     // failing to write the renderings back into it is not.
     let mut results = results::load(&dir).usage()?;
     if let Some(conformance) = &args.conformance {
-        let path = conformance.join("conformance.json");
-        let matrix: Matrix = std::fs::read(&path)
-            .map_err(anyhow::Error::from)
-            .and_then(|text| Ok(serde_json::from_slice(&text)?))
-            .with_context(|| format!("cannot read the conformance results {}", path.display()))
-            .usage()?;
-        results.sandbox = Some(matrix.sandbox_rates(&conformance.display().to_string()));
+        results.sandbox = Some(super::conformance_rates(conformance)?);
         // Kept, so that a later `report DIR` renders the same table.
         export::write(&dir, &results, &[Box::new(export::JsonExporter)]).operational()?;
     }

@@ -121,7 +121,7 @@ pub fn ratio_of_medians(
 /// distance, so that k draws from k processes spread as much as processes
 /// do (see the module's notes). 1 for a single process, which has no spread
 /// to correct, and for non-positive medians, which have no ratio.
-fn spread(side: &[&[f64]]) -> Vec<f64> {
+pub(crate) fn spread(side: &[&[f64]]) -> Vec<f64> {
     let k = side.len();
     let centre = median(&side.concat());
     if k < 2 || centre <= 0.0 {
@@ -144,7 +144,7 @@ fn spread(side: &[&[f64]]) -> Vec<f64> {
 /// it has, drawn with replacement (each scaled by its factor in `spread`),
 /// and from each drawn process as many iterations as it has, drawn with
 /// replacement.
-fn resampled_median(
+pub(crate) fn resampled_median(
     side: &[&[f64]],
     spread: &[f64],
     rng: &mut ChaCha8Rng,

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use wasm_arena_adapters::RuntimeInfo;
 
-use super::verdict::Verdict;
+use super::verdict::{Observed, Verdict};
 use crate::host::Host;
 
 pub const SCHEMA_VERSION: u32 = 1;
@@ -34,10 +34,26 @@ pub struct SandboxRate {
     pub escapes_passed: u32,
     /// The tests that failed (as expected or not), by name.
     pub failed: Vec<String>,
+    /// Each sandbox test that ran, by name, and whether it held. Unset in
+    /// results rendered before it was kept: then nothing can be said of a
+    /// particular test.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held: Option<BTreeMap<String, bool>>,
+    /// Sandbox tests in which the guest reached what it must not (the
+    /// suite's `ESCAPED:` on stderr, exit status 2), by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escaped: Option<Vec<String>>,
+    /// Tests of any suite in which the runtime crashed its host process.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crashed: Option<Vec<String>>,
+    /// The `wasi` suite's tests that ran and those that passed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wasi: Option<[u32; 2]>,
 }
 
 impl Matrix {
-    /// The sandbox suite's rates per runtime; skipped tests are left out.
+    /// The sandbox suite's rates and findings per runtime, and its `wasi`
+    /// suite's pass rate; skipped tests are left out.
     pub fn sandbox_rates(&self, source: &str) -> SandboxRates {
         let runtimes = self
             .runtimes
@@ -51,22 +67,55 @@ impl Matrix {
                     escapes_ran: 0,
                     escapes_passed: 0,
                     failed: Vec::new(),
+                    held: Some(BTreeMap::new()),
+                    escaped: Some(Vec::new()),
+                    crashed: Some(Vec::new()),
+                    wasi: None,
                 };
-                let mine = self
+                let ran = self
                     .results
                     .iter()
-                    .filter(|t| t.suite == "sandbox" && t.runtime == info.id);
-                for test in mine.filter(|t| t.verdict != Verdict::Skip) {
+                    .filter(|t| t.runtime == info.id && t.verdict != Verdict::Skip);
+                let (mut held, mut escaped, mut crashed) =
+                    (BTreeMap::new(), Vec::new(), Vec::new());
+                for test in ran {
                     let passed = matches!(test.verdict, Verdict::Pass | Verdict::UnexpectedPass);
-                    let escape = test.test.starts_with("escape_");
-                    rate.ran += 1;
-                    rate.passed += u32::from(passed);
-                    rate.escapes_ran += u32::from(escape);
-                    rate.escapes_passed += u32::from(escape && passed);
-                    if !passed {
-                        rate.failed.push(test.test.clone());
+                    if test.observed.as_deref().is_some_and(Observed::is_crash) {
+                        crashed.push(format!("{}/{}", test.suite, test.test));
+                    }
+                    match test.suite.as_str() {
+                        "wasi" => {
+                            let [ran, pass] = rate.wasi.get_or_insert([0, 0]);
+                            *ran += 1;
+                            *pass += u32::from(passed);
+                        }
+                        "sandbox" => {
+                            let escape = test.test.starts_with("escape_");
+                            rate.ran += 1;
+                            rate.passed += u32::from(passed);
+                            rate.escapes_ran += u32::from(escape);
+                            rate.escapes_passed += u32::from(escape && passed);
+                            if !passed {
+                                rate.failed.push(test.test.clone());
+                            }
+                            // The suite's contract: an escape is reported as
+                            // `ESCAPED: <what>` with exit status 2.
+                            if test.observed.as_deref().and_then(Observed::exit_code) == Some(2)
+                                && test
+                                    .stderr
+                                    .as_deref()
+                                    .is_some_and(|e| e.contains("ESCAPED:"))
+                            {
+                                escaped.push(test.test.clone());
+                            }
+                            held.insert(test.test.clone(), passed);
+                        }
+                        _ => {}
                     }
                 }
+                rate.held = Some(held);
+                rate.escaped = Some(escaped);
+                rate.crashed = Some(crashed);
                 rate
             })
             .collect();

@@ -31,15 +31,30 @@ pub enum Observed {
     Lost { message: String },
 }
 
+/// How [`Observed::describe`] begins its lines, read back by
+/// [`Observed::is_crash`] and [`Observed::exit_code`] from stored results.
+const EXITED: &str = "exited with code ";
+const CRASHED: &str = "the runtime crashed";
+
 impl Observed {
+    /// Whether a stored description (from [`Observed::describe`]) is of a crash.
+    pub fn is_crash(description: &str) -> bool {
+        description.starts_with(CRASHED)
+    }
+
+    /// The exit code in a stored description of an exit.
+    pub fn exit_code(description: &str) -> Option<i32> {
+        description.strip_prefix(EXITED)?.parse().ok()
+    }
+
     /// One line for reports.
     pub fn describe(&self) -> String {
         match self {
-            Observed::Exited { code, .. } => format!("exited with code {code}"),
+            Observed::Exited { code, .. } => format!("{EXITED}{code}"),
             Observed::Stopped { stage, error } => {
                 format!("stopped at {}: {error}", stage.name())
             }
-            Observed::Crashed { signal } => format!("the runtime crashed ({signal})"),
+            Observed::Crashed { signal } => format!("{CRASHED} ({signal})"),
             Observed::Killed { after_s } => format!(
                 "still running after {after_s:.0} s: the runtime did not stop it, the harness killed it"
             ),

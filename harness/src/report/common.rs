@@ -67,3 +67,11 @@ pub fn runtimes(runtimes: &[RuntimeInfo]) -> Section {
 pub fn reason(reason: Option<&str>) -> String {
     reason.unwrap_or("no reason recorded").replace('\n', " ")
 }
+
+/// The first letter made upper case.
+pub fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
+}

@@ -10,6 +10,7 @@ pub mod compare;
 pub mod comparison;
 pub mod conformance;
 pub mod markdown;
+pub mod recommend;
 pub mod run;
 pub mod scenario;
 pub mod terminal;

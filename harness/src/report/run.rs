@@ -1,6 +1,7 @@
 //! A run's report: what it says about a [`Results`] — which sections, which
 //! figures, which cells are flagged noisy — as a [`Report`].
 
+use super::common::capitalised;
 use super::{Block, Cell, Chart, Column, Kind, Report, Row, Section, Table, Text, common};
 use crate::export::{format_bytes, format_median_ci, format_ns};
 use crate::phase::Phase;
@@ -484,11 +485,4 @@ before execute), the guest's linear memory at the end, and the process's peak ov
             items.iter().map(|item| Text::markup(item)).collect(),
         )],
     )
-}
-
-fn capitalised(s: &str) -> String {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
 }

@@ -4,11 +4,45 @@
 
 use comfy_table::{Cell as TableCell, CellAlignment, Color};
 
-use super::{Cell, Kind, RowKind, Table};
+use super::{Block, Cell, Kind, Report, RowKind, Table};
 use crate::analysis::Verdict as Change;
 use crate::conformance::Verdict;
 use crate::output::table::new_table;
 use crate::results::Status;
+
+/// A whole report as plain text: titles underlined, paragraphs and lists as
+/// lines, tables drawn, charts named.
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    let mut heading = |title: String, rule: char| {
+        out.push_str(&format!(
+            "{title}\n{}\n\n",
+            rule.to_string().repeat(title.chars().count())
+        ));
+    };
+    heading(report.title.to_plain(), '=');
+    let mut blocks: Vec<String> = report.preamble.iter().map(block).collect();
+    for section in &report.sections {
+        let title = section.title.to_plain();
+        blocks.push(format!("{title}\n{}\n", "-".repeat(title.chars().count())));
+        blocks.extend(section.blocks.iter().map(block));
+    }
+    out.push_str(&blocks.join("\n"));
+    out
+}
+
+fn block(b: &Block) -> String {
+    match b {
+        Block::Notice(text) => format!("! {}\n", text.to_plain()),
+        Block::Paragraph(text) => format!("{}\n", text.to_plain()),
+        Block::List(items) => items
+            .iter()
+            .map(|item| format!("- {}\n", item.to_plain().replace('\n', "\n  ")))
+            .collect(),
+        Block::Table(t) => format!("{}\n", table(t)),
+        Block::Chart(chart) => format!("[chart: {} — {}]\n", chart.alt, chart.path),
+    }
+}
 
 pub fn table(t: &Table) -> comfy_table::Table {
     let mut header: Vec<String> = t.columns.iter().map(|c| c.header.to_plain()).collect();

@@ -1,0 +1,385 @@
+//! `recommend`: which runtime suits a profile (edge, serverless, plugin,
+//! batch, or a user's file), from measured results, with the evidence and
+//! how sure the ranking is.
+//!
+//! Each weighted metric scores a runtime on every cell behind it (a workload,
+//! a cold-start variant): the best runtime's figure over this runtime's
+//! (1 for the best, 0.5 for twice as slow; a pass rate over the best rate),
+//! and 0 where the runtime failed the cell or has no figure, so that
+//! skipping the hard workloads never pays. A metric's score is the mean over
+//! its cells; the runtime's score is the weighted mean over the metrics, out
+//! of 100.
+//!
+//! How sure: the whole computation is repeated on resampled data, the
+//! cells drawn with replacement (which workloads happen to be in the
+//! catalog) and each cell's samples drawn hierarchically, processes first
+//! (as `compare` does). A score's interval is the middle 95% of its
+//! resampled scores; the top two are called separated only when the first
+//! beats the second in at least 95% of them.
+
+mod evidence;
+mod profile;
+
+use std::collections::BTreeMap;
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+pub use evidence::{Evidence, Outcome, Unit};
+pub use profile::{Metric, Profile, Requirement};
+
+use crate::analysis::bootstrap::{resampled_median, spread};
+use crate::stats::{median, percentile_sorted};
+
+/// Resampled rankings behind the intervals: a 95% interval's ends are the
+/// 25th values from each end.
+const RESAMPLES: usize = 1000;
+
+/// The share of resamples in which the first must beat the second for the
+/// data to separate them.
+pub const SEPARATION: f64 = 0.95;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recommendation {
+    pub profile: Profile,
+    /// Best first.
+    pub ranked: Vec<Ranked>,
+    pub excluded: Vec<Excluded>,
+    /// Weighted metrics the results do not give, and why; left out of every score.
+    pub missing: Vec<(Metric, String)>,
+    /// Requirements that could not be checked for some runtimes: which, and why.
+    pub unchecked: Vec<(Requirement, Vec<String>, String)>,
+    /// How often the first beat the second, when there are two.
+    pub separation: Option<Separation>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranked {
+    pub runtime: String,
+    /// Out of 100.
+    pub score: f64,
+    pub interval: [f64; 2],
+    pub metrics: Vec<MetricFigure>,
+}
+
+/// One metric of one runtime: the evidence behind its part of the score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricFigure {
+    pub metric: Metric,
+    pub weight: f64,
+    /// 0 to 1 (1: the best on every cell).
+    pub score: f64,
+    /// The geometric mean of its cells' medians (ns, bytes, or a pass
+    /// share), with its 95% interval; `None` when no cell succeeded.
+    pub value: Option<(f64, [f64; 2])>,
+    /// The cells that succeeded, by label.
+    pub cells: Vec<String>,
+    /// The cells that did not, with the reason.
+    pub failed: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Excluded {
+    pub runtime: String,
+    /// Every requirement it breaks, with the findings.
+    pub findings: Vec<(Requirement, Vec<String>)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Separation {
+    pub first: String,
+    pub second: String,
+    /// The share of resamples in which `first` scored above `second`.
+    pub share: f64,
+}
+
+impl Separation {
+    pub fn separated(&self) -> bool {
+        self.share >= SEPARATION
+    }
+}
+
+/// The ranking under `profile`. `Err` when the results hold none of the
+/// profile's metrics (naming each and why) or no Wasm runtime.
+pub fn recommend(
+    evidence: &Evidence,
+    profile: &Profile,
+    seed: u64,
+) -> Result<Recommendation, String> {
+    let candidates = evidence.candidates();
+    if candidates.is_empty() {
+        return Err("the results hold no Wasm runtime to recommend".to_string());
+    }
+    let mut metrics = Vec::new();
+    let mut missing = Vec::new();
+    for (metric, weight) in &profile.weights {
+        match evidence.gather(metric) {
+            Ok(units) => metrics.push((metric.clone(), *weight, units)),
+            Err(why) => missing.push((metric.clone(), why)),
+        }
+    }
+    if metrics.is_empty() {
+        let list: Vec<String> = missing
+            .iter()
+            .map(|(m, why)| format!("{m}: {why}"))
+            .collect();
+        return Err(format!(
+            "the results hold none of the metrics the {} profile weighs: {}",
+            profile.name,
+            list.join("; ")
+        ));
+    }
+
+    let mut excluded = Vec::new();
+    let mut unchecked: BTreeMap<Requirement, (Vec<String>, String)> = BTreeMap::new();
+    let mut ranked_ids = Vec::new();
+    for runtime in &candidates {
+        let mut findings = Vec::new();
+        for &requirement in &profile.requirements {
+            match evidence.check(requirement, runtime) {
+                Ok(found) if !found.is_empty() => findings.push((requirement, found)),
+                Ok(_) => {}
+                Err(why) => unchecked
+                    .entry(requirement)
+                    .or_insert((Vec::new(), why))
+                    .0
+                    .push(runtime.clone()),
+            }
+        }
+        if findings.is_empty() {
+            ranked_ids.push(runtime.clone());
+        } else {
+            excluded.push(Excluded {
+                runtime: runtime.clone(),
+                findings,
+            });
+        }
+    }
+
+    let scored = Scores::new(&metrics, &ranked_ids, seed);
+    let mut ranked: Vec<Ranked> = ranked_ids
+        .iter()
+        .enumerate()
+        .map(|(i, runtime)| Ranked {
+            runtime: runtime.clone(),
+            score: scored.total[0][i],
+            interval: middle_95(scored.total[1..].iter().map(|t| t[i])),
+            metrics: metrics
+                .iter()
+                .enumerate()
+                .map(|(m, (metric, weight, units))| {
+                    let mine = units.get(runtime).map(Vec::as_slice).unwrap_or_default();
+                    let (cells, failed) = split(mine);
+                    MetricFigure {
+                        metric: metric.clone(),
+                        weight: *weight,
+                        score: scored.metric[0][m][i],
+                        value: scored.value[0][m][i].map(|point| {
+                            let values = scored.value[1..].iter().filter_map(|v| v[m][i]);
+                            (point, middle_95(values))
+                        }),
+                        cells,
+                        failed,
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let order = |a: &Ranked, b: &Ranked| b.score.total_cmp(&a.score);
+    ranked.sort_by(order);
+    let separation = match &ranked[..] {
+        [first, second, ..] => {
+            let (a, b) = (
+                ranked_ids
+                    .iter()
+                    .position(|id| *id == first.runtime)
+                    .unwrap_or(0),
+                ranked_ids
+                    .iter()
+                    .position(|id| *id == second.runtime)
+                    .unwrap_or(0),
+            );
+            let wins = scored.total[1..].iter().filter(|t| t[a] > t[b]).count();
+            Some(Separation {
+                first: first.runtime.clone(),
+                second: second.runtime.clone(),
+                share: wins as f64 / (scored.total.len() - 1) as f64,
+            })
+        }
+        _ => None,
+    };
+    Ok(Recommendation {
+        profile: profile.clone(),
+        ranked,
+        excluded,
+        missing,
+        unchecked: unchecked
+            .into_iter()
+            .map(|(requirement, (runtimes, why))| (requirement, runtimes, why))
+            .collect(),
+        separation,
+    })
+}
+
+fn split(units: &[Unit]) -> (Vec<String>, Vec<(String, String)>) {
+    let mut cells = Vec::new();
+    let mut failed = Vec::new();
+    for unit in units {
+        match &unit.outcome {
+            Outcome::Measured(_) => cells.push(unit.label.clone()),
+            Outcome::Failed(why) => failed.push((unit.label.clone(), why.clone())),
+        }
+    }
+    (cells, failed)
+}
+
+fn middle_95(values: impl Iterator<Item = f64>) -> [f64; 2] {
+    let mut v: Vec<f64> = values.collect();
+    if v.is_empty() {
+        return [f64::NAN, f64::NAN];
+    }
+    v.sort_by(f64::total_cmp);
+    [percentile_sorted(&v, 2.5), percentile_sorted(&v, 97.5)]
+}
+
+/// A weighed metric: its weight and every runtime's units.
+type Weighed = (Metric, f64, BTreeMap<String, Vec<Unit>>);
+
+/// Scores of every runtime in the point estimate (index 0) and each resample.
+struct Scores {
+    /// `[replicate][runtime]`, out of 100.
+    total: Vec<Vec<f64>>,
+    /// `[replicate][metric][runtime]`, 0 to 1.
+    metric: Vec<Vec<Vec<f64>>>,
+    /// `[replicate][metric][runtime]`: geometric mean of the cells' medians.
+    value: Vec<Vec<Vec<Option<f64>>>>,
+}
+
+impl Scores {
+    fn new(
+        metrics: &[Weighed],
+        runtimes: &[String],
+        seed: u64,
+    ) -> Scores {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let weight_sum: f64 = metrics.iter().map(|(_, w, _)| w).sum();
+        // Each metric's cells, by label, and each runtime's unit in it.
+        let tables: Vec<Table> = metrics
+            .iter()
+            .map(|(_, _, units)| Table::new(units, runtimes))
+            .collect();
+        let mut scores = Scores {
+            total: Vec::new(),
+            metric: Vec::new(),
+            value: Vec::new(),
+        };
+        let mut scratch = Vec::new();
+        for replicate in 0..=RESAMPLES {
+            let resample = replicate > 0;
+            let mut total = vec![0.0; runtimes.len()];
+            let mut per_metric = Vec::new();
+            let mut values = Vec::new();
+            for ((metric, weight, _), table) in metrics.iter().zip(&tables) {
+                let n = table.labels.len();
+                let drawn: Vec<usize> = if resample && n > 1 {
+                    (0..n).map(|_| rng.random_range(0..n)).collect()
+                } else {
+                    (0..n).collect()
+                };
+                let mut sums = vec![0.0; runtimes.len()];
+                let mut logs = vec![(0.0, 0usize); runtimes.len()];
+                for &l in &drawn {
+                    let figures: Vec<Option<f64>> = table.cells[l]
+                        .iter()
+                        .map(|groups| {
+                            let groups = groups.as_ref()?;
+                            Some(if resample {
+                                let side: Vec<&[f64]> = groups.iter().map(Vec::as_slice).collect();
+                                resampled_median(&side, &spread(&side), &mut rng, &mut scratch)
+                            } else {
+                                median(&groups.concat())
+                            })
+                        })
+                        .collect();
+                    let present = figures.iter().flatten().copied().filter(|v| *v > 0.0);
+                    let best = if metric.higher_is_better() {
+                        present.fold(f64::NAN, f64::max)
+                    } else {
+                        present.fold(f64::NAN, f64::min)
+                    };
+                    for (r, figure) in figures.iter().enumerate() {
+                        let Some(v) = figure.filter(|v| *v > 0.0) else {
+                            continue;
+                        };
+                        sums[r] += if metric.higher_is_better() {
+                            v / best
+                        } else {
+                            best / v
+                        };
+                        logs[r].0 += v.ln();
+                        logs[r].1 += 1;
+                    }
+                }
+                let metric_scores: Vec<f64> =
+                    sums.iter().map(|s| s / drawn.len().max(1) as f64).collect();
+                for (t, s) in total.iter_mut().zip(&metric_scores) {
+                    *t += 100.0 * weight * s / weight_sum;
+                }
+                per_metric.push(metric_scores);
+                values.push(
+                    logs.iter()
+                        .map(|&(sum, k)| (k > 0).then(|| (sum / k as f64).exp()))
+                        .collect(),
+                );
+            }
+            scores.total.push(total);
+            scores.metric.push(per_metric);
+            scores.value.push(values);
+        }
+        scores
+    }
+}
+
+/// One metric's cells: labels, and for each the samples of each runtime
+/// (`None`: failed or not measured).
+struct Table {
+    labels: Vec<String>,
+    cells: Vec<Vec<Option<Vec<Vec<f64>>>>>,
+}
+
+impl Table {
+    fn new(units: &BTreeMap<String, Vec<Unit>>, runtimes: &[String]) -> Table {
+        let mut labels: Vec<String> = runtimes
+            .iter()
+            .filter_map(|r| units.get(r))
+            .flatten()
+            .map(|u| u.label.clone())
+            .collect();
+        labels.sort();
+        labels.dedup();
+        let cells = labels
+            .iter()
+            .map(|label| {
+                runtimes
+                    .iter()
+                    .map(|r| {
+                        let unit = units.get(r)?.iter().find(|u| &u.label == label)?;
+                        match &unit.outcome {
+                            Outcome::Measured(groups) => Some(groups.clone()),
+                            Outcome::Failed(_) => None,
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        Table { labels, cells }
+    }
+}
+
+/// Every built-in profile's ranking, or why it has none, in their order.
+pub fn builtin(evidence: &Evidence, seed: u64) -> Vec<(String, Result<Recommendation, String>)> {
+    Profile::builtin()
+        .into_iter()
+        .map(|p| (p.name.clone(), recommend(evidence, &p, seed)))
+        .collect()
+}
