@@ -256,11 +256,7 @@ struct Scores {
 }
 
 impl Scores {
-    fn new(
-        metrics: &[Weighed],
-        runtimes: &[String],
-        seed: u64,
-    ) -> Scores {
+    fn new(metrics: &[Weighed], runtimes: &[String], seed: u64) -> Scores {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let weight_sum: f64 = metrics.iter().map(|(_, w, _)| w).sum();
         // Each metric's cells, by label, and each runtime's unit in it.

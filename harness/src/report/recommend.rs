@@ -122,16 +122,16 @@ pub fn profile(outcome: &Outcome) -> Section {
     )))];
     blocks.push(Block::Paragraph(answer(rec)));
     if !rec.missing.is_empty() {
-        blocks.push(Block::Notice(
-            Text::new().strong("Not weighed:").plain(format!(
+        blocks.push(Block::Notice(Text::new().strong("Not weighed:").plain(
+            format!(
                 " {}. The scores use the other metrics only.",
                 rec.missing
                     .iter()
                     .map(|(m, why)| format!("{m} ({why})"))
                     .collect::<Vec<_>>()
                     .join("; ")
-            )),
-        ));
+            ),
+        )));
     }
     if !rec.ranked.is_empty() {
         blocks.push(Block::Table(ranking(rec)));
