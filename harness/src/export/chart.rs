@@ -5,6 +5,8 @@ use plotters::coord::Shift;
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::prelude::*;
 
+use super::heatmap::{Reference, heatmap};
+use super::pareto::{Tradeoff, pareto};
 use super::{Exporter, format_ns};
 use crate::phase::Phase;
 use crate::results::{Results, Status};
@@ -12,12 +14,17 @@ use crate::scenario::DensityResult;
 
 /// `charts/<phase>.svg`: one panel per workload, one bar per runtime (its
 /// median), whiskers for the 95% CI of the median; failed cells are labelled
-/// with their status where the bar would be.
+/// with their status where the bar would be. Also the overview heat maps
+/// ([`heatmap`]), the trade-offs ([`pareto`]) and density, when the run has
+/// what they show.
 pub struct ChartExporter;
 
 const PANEL_WIDTH: u32 = 520;
 const PANEL_HEIGHT: u32 = 300;
-const HEADER: u32 = 90;
+/// The title and a legend row per four runtimes.
+fn header_height(runtimes: usize) -> u32 {
+    50 + 20 * runtimes.div_ceil(4) as u32
+}
 const COLUMNS: usize = 2;
 
 impl Exporter for ChartExporter {
@@ -40,6 +47,16 @@ impl Exporter for ChartExporter {
             .collect::<Result<Vec<_>>>()?;
         if let Some(svg) = density_chart(results)? {
             charts.push((PathBuf::from(DENSITY_CHART), svg.into_bytes()));
+        }
+        for reference in [Reference::Native, Reference::Best] {
+            if let Some(svg) = heatmap(results, reference)? {
+                charts.push((PathBuf::from(reference.path()), svg.into_bytes()));
+            }
+        }
+        for tradeoff in [Tradeoff::Memory, Tradeoff::Startup] {
+            if let Some(svg) = pareto(results, tradeoff)? {
+                charts.push((PathBuf::from(tradeoff.path()), svg.into_bytes()));
+            }
         }
         Ok(charts)
     }
@@ -65,10 +82,14 @@ fn density_chart(r: &Results) -> Result<Option<String>> {
     let rows = workloads.len().div_ceil(COLUMNS) as u32;
     let mut svg = String::new();
     {
-        let size = (PANEL_WIDTH * COLUMNS as u32, HEADER + rows * PANEL_HEIGHT);
+        let header_height = header_height(r.runtimes.len());
+        let size = (
+            PANEL_WIDTH * COLUMNS as u32,
+            header_height + rows * PANEL_HEIGHT,
+        );
         let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
         root.fill(&WHITE).map_err(plot_error)?;
-        let (header, body) = root.split_vertically(HEADER);
+        let (header, body) = root.split_vertically(header_height);
         header
             .titled(
                 "Density: resident size of one host with N instances alive",
@@ -83,16 +104,16 @@ fn density_chart(r: &Results) -> Result<Option<String>> {
                 .draw(&Text::new(
                     format!("■ {id}"),
                     (x, y),
-                    ("sans-serif", 13).into_font().color(&colour(i)),
+                    ("sans-serif", 13).into_font().color(&runtime_colour(id)),
                 ))
                 .map_err(plot_error)?;
         }
         let panels = body.split_evenly((rows as usize, COLUMNS));
         for (workload, panel) in workloads.iter().zip(&panels) {
-            let lines: Vec<(usize, &DensityResult)> = cells
+            let lines: Vec<(&str, &DensityResult)> = cells
                 .iter()
                 .filter(|(_, w, _)| w == workload)
-                .map(|(rt, _, d)| (runtimes.iter().position(|id| id == rt).unwrap_or(0), *d))
+                .map(|(rt, _, d)| (*rt, *d))
                 .collect();
             let top = lines
                 .iter()
@@ -118,13 +139,13 @@ fn density_chart(r: &Results) -> Result<Option<String>> {
                 .y_label_formatter(&tick)
                 .draw()
                 .map_err(plot_error)?;
-            for (index, d) in lines {
+            for (id, d) in lines {
                 let points: Vec<(u32, f64)> = d
                     .levels
                     .iter()
                     .map(|l| (l.instances, mib(l.resident_bytes)))
                     .collect();
-                let colour = colour(index);
+                let colour = runtime_colour(id);
                 chart
                     .draw_series(LineSeries::new(points.clone(), colour.stroke_width(2)))
                     .map_err(plot_error)?;
@@ -138,23 +159,44 @@ fn density_chart(r: &Results) -> Result<Option<String>> {
     Ok(Some(svg))
 }
 
-/// A colour per series (a runtime; a host in trend charts), the same in
-/// every panel and every chart.
+/// A colour per series of trend charts (a host), the same in every panel.
 pub(crate) fn colour(index: usize) -> RGBColor {
-    const PALETTE: [RGBColor; 10] = [
-        RGBColor(31, 119, 180),
-        RGBColor(255, 127, 14),
-        RGBColor(44, 160, 44),
-        RGBColor(214, 39, 40),
-        RGBColor(148, 103, 189),
-        RGBColor(140, 86, 75),
-        RGBColor(227, 119, 194),
-        RGBColor(127, 127, 127),
-        RGBColor(188, 189, 34),
-        RGBColor(23, 190, 207),
-    ];
     PALETTE[index % PALETTE.len()]
 }
+
+/// Every runtime id's own colour, the same in every chart of every run (and
+/// so in the HTML report, which inlines them): by the id's place among all
+/// known runtime ids, which are fewer than the palette's colours.
+pub(crate) fn runtime_colour(id: &str) -> RGBColor {
+    let known = wasm_arena_adapters::descriptors();
+    let index = known.iter().position(|d| d.id == id).unwrap_or_else(|| {
+        // An id this build does not know (a newer run): a stable pick.
+        known.len()
+            + id.bytes().map(usize::from).sum::<usize>() % (PALETTE.len() - known.len()).max(1)
+    });
+    PALETTE[index % PALETTE.len()]
+}
+
+/// Sixteen colours that stay apart from each other (Tableau's ten, then six
+/// darker or brighter ones) for the fourteen runtime ids and some to spare.
+const PALETTE: [RGBColor; 16] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+    RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
+    RGBColor(0, 0, 128),
+    RGBColor(0, 0, 0),
+    RGBColor(128, 0, 0),
+    RGBColor(0, 128, 128),
+    RGBColor(255, 215, 0),
+    RGBColor(102, 255, 153),
+];
 
 /// Picks the unit for an axis whose largest value is `max_ns`.
 pub(crate) fn unit(max_ns: f64) -> (f64, &'static str) {
@@ -172,12 +214,13 @@ pub(crate) fn unit(max_ns: f64) -> (f64, &'static str) {
 fn phase_chart(r: &Results, phase: Phase) -> Result<String> {
     let rows = r.workloads.len().div_ceil(COLUMNS).max(1);
     let width = PANEL_WIDTH * COLUMNS as u32;
-    let height = HEADER + PANEL_HEIGHT * rows as u32;
+    let header_height = header_height(r.runtimes.len());
+    let height = header_height + PANEL_HEIGHT * rows as u32;
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
         root.fill(&WHITE).map_err(plot_error)?;
-        let (header, body) = root.split_vertically(HEADER);
+        let (header, body) = root.split_vertically(header_height);
         let title = format!(
             "{} time per workload and runtime (median, whiskers: 95% CI){}",
             phase.name(),
@@ -196,7 +239,7 @@ fn phase_chart(r: &Results, phase: Phase) -> Result<String> {
             header
                 .draw(&Rectangle::new(
                     [(x, y), (x + 12, y + 12)],
-                    colour(i).filled(),
+                    runtime_colour(&rt.id).filled(),
                 ))
                 .map_err(plot_error)?;
             header
@@ -225,7 +268,7 @@ fn phase_chart(r: &Results, phase: Phase) -> Result<String> {
                         .get(&phase)
                         .filter(|_| cell.status == Status::Ok)
                         .map(|p| (p.median_ns, p.ci95_ns));
-                    Some((i, values, cell.status))
+                    Some((i, runtime_colour(&rt.id), values, cell.status))
                 })
                 .collect();
             draw_panel(panel, &workload.id, &bars, r.runtimes.len())?;
@@ -235,9 +278,9 @@ fn phase_chart(r: &Results, phase: Phase) -> Result<String> {
     Ok(svg)
 }
 
-/// A runtime's bar in a panel: its index (colour), its median and 95% CI
-/// (none for a single sample) when the cell succeeded, and its status.
-type Bar = (usize, Option<(f64, Option<[f64; 2]>)>, Status);
+/// A runtime's bar in a panel: its index (place), its colour, its median and
+/// 95% CI (none for a single sample) when the cell succeeded, and its status.
+type Bar = (usize, RGBColor, Option<(f64, Option<[f64; 2]>)>, Status);
 
 /// Bars spanning more than this ratio get a logarithmic axis: otherwise the
 /// JITs are flat lines beside an interpreter.
@@ -251,7 +294,7 @@ fn draw_panel<DB: DrawingBackend>(
 ) -> Result<()> {
     let values: Vec<f64> = bars
         .iter()
-        .filter_map(|b| b.1)
+        .filter_map(|b| b.2)
         .flat_map(|(median, ci)| std::iter::once(median).chain(ci.into_iter().flatten()))
         .filter(|v| *v > 0.0)
         .collect();
@@ -259,13 +302,14 @@ fn draw_panel<DB: DrawingBackend>(
     let min = values.iter().copied().fold(f64::INFINITY, f64::min);
     if max > 0.0 && max / min > LOG_SPAN {
         let (scale, unit_name) = unit(min);
-        let (floor, top) = (min / scale / 2.0, max / scale * 4.0);
+        // Room above the tallest whisker for its turned label.
+        let (floor, top) = (min / scale / 2.0, max / scale * 10.0);
         let axis = Axis {
             scale,
             unit: format!("{unit_name}, log scale"),
             base: floor,
-            label_y: &|hi| hi * 1.4,
-            status_y: floor * 1.5,
+            label_y: &|hi| hi * 1.15,
+            status_y: floor * 1.1,
         };
         draw_bars(
             panel,
@@ -277,13 +321,13 @@ fn draw_panel<DB: DrawingBackend>(
         )
     } else {
         let (scale, unit_name) = unit(max);
-        let top = if max > 0.0 { max / scale * 1.2 } else { 1.0 };
+        let top = if max > 0.0 { max / scale * 1.4 } else { 1.0 };
         let axis = Axis {
             scale,
             unit: unit_name.to_string(),
             base: 0.0,
-            label_y: &|hi| hi + top * 0.07,
-            status_y: top * 0.1,
+            label_y: &|hi| hi + top * 0.02,
+            status_y: top * 0.02,
         };
         draw_bars(panel, title, 0.0..top, &axis, bars, runtimes)
     }
@@ -332,7 +376,7 @@ where
         .y_label_formatter(&tick)
         .draw()
         .map_err(plot_error)?;
-    for &(i, values, status) in bars {
+    for &(i, colour, values, status) in bars {
         let x = i as f64;
         match values {
             Some((median, ci)) => {
@@ -340,7 +384,7 @@ where
                 chart
                     .draw_series(std::iter::once(Rectangle::new(
                         [(x - 0.35, axis.base), (x + 0.35, median / s)],
-                        colour(i).filled(),
+                        colour.filled(),
                     )))
                     .map_err(plot_error)?;
                 if let Some([lo, hi]) = ci {
@@ -359,8 +403,12 @@ where
                 chart
                     .draw_series(std::iter::once(Text::new(
                         format_ns(median),
-                        (x - 0.3, (axis.label_y)(top / s)),
-                        ("sans-serif", 11).into_font(),
+                        (x, (axis.label_y)(top / s)),
+                        // Upright, a label is wider than its bar and runs into
+                        // the next one's; turned, it stands in its own column.
+                        ("sans-serif", 11)
+                            .into_font()
+                            .transform(FontTransform::Rotate270),
                     )))
                     .map_err(plot_error)?;
             }
@@ -368,8 +416,11 @@ where
                 chart
                     .draw_series(std::iter::once(Text::new(
                         status.to_string(),
-                        (x - 0.3, axis.status_y),
-                        ("sans-serif", 13).into_font().color(&RED),
+                        (x, axis.status_y),
+                        ("sans-serif", 12)
+                            .into_font()
+                            .transform(FontTransform::Rotate270)
+                            .color(&RED),
                     )))
                     .map_err(plot_error)?;
             }

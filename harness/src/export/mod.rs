@@ -6,8 +6,11 @@ pub(crate) mod chart;
 pub mod compare;
 mod csv;
 mod github_benchmark;
+pub(crate) mod heatmap;
+mod html;
 mod json;
 pub(crate) mod markdown;
+pub(crate) mod pareto;
 mod write;
 
 use std::path::PathBuf;
@@ -21,6 +24,7 @@ pub use chart::ChartExporter;
 pub use compare::{CompareJsonExporter, CompareMarkdownExporter};
 pub use csv::CsvExporter;
 pub use github_benchmark::GithubBenchmarkExporter;
+pub use html::HtmlExporter;
 pub use json::JsonExporter;
 pub use markdown::MarkdownExporter;
 pub use write::write;
@@ -37,6 +41,7 @@ pub fn all() -> Vec<Box<dyn Exporter>> {
         Box::new(JsonExporter),
         Box::new(CsvExporter),
         Box::new(MarkdownExporter),
+        Box::new(HtmlExporter),
         Box::new(ChartExporter),
     ]
 }
@@ -46,6 +51,7 @@ pub fn renderings() -> Vec<Box<dyn Exporter>> {
     vec![
         Box::new(CsvExporter),
         Box::new(MarkdownExporter),
+        Box::new(HtmlExporter),
         Box::new(ChartExporter),
     ]
 }

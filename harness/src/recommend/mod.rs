@@ -91,11 +91,18 @@ pub struct Separation {
     pub second: String,
     /// The share of resamples in which `first` scored above `second`.
     pub share: f64,
+    /// Weighted metrics that rest on one cell with one sample for either of
+    /// the two: resampling cannot vary them, so it cannot tell how sure
+    /// their difference is.
+    pub unresolved: Vec<Metric>,
+    /// Cells behind the two scores with a single sample, of all of them:
+    /// their variation across resamples is only which workloads were drawn.
+    pub single_samples: [usize; 2],
 }
 
 impl Separation {
     pub fn separated(&self) -> bool {
-        self.share >= SEPARATION
+        self.share >= SEPARATION && self.unresolved.is_empty()
     }
 }
 
@@ -200,10 +207,28 @@ pub fn recommend(
                     .unwrap_or(0),
             );
             let wins = scored.total[1..].iter().filter(|t| t[a] > t[b]).count();
+            let mut unresolved = Vec::new();
+            let mut single_samples = [0, 0];
+            for ((metric, ..), table) in metrics.iter().zip(&scored.tables) {
+                let counts: Vec<usize> = table
+                    .cells
+                    .iter()
+                    .flat_map(|cell| [&cell[a], &cell[b]])
+                    .map(|groups| groups.as_ref().map_or(0, |g| g.iter().map(Vec::len).sum()))
+                    .collect();
+                single_samples[0] += counts.iter().filter(|n| **n == 1).count();
+                single_samples[1] += counts.len();
+                let fixed = table.labels.len() == 1 && counts.iter().any(|n| *n <= 1);
+                if fixed && !metric.counted() {
+                    unresolved.push(metric.clone());
+                }
+            }
             Some(Separation {
                 first: first.runtime.clone(),
                 second: second.runtime.clone(),
                 share: wins as f64 / (scored.total.len() - 1) as f64,
+                unresolved,
+                single_samples,
             })
         }
         _ => None,
@@ -247,6 +272,8 @@ type Weighed = (Metric, f64, BTreeMap<String, Vec<Unit>>);
 
 /// Scores of every runtime in the point estimate (index 0) and each resample.
 struct Scores {
+    /// Each metric's cells.
+    tables: Vec<Table>,
     /// `[replicate][runtime]`, out of 100.
     total: Vec<Vec<f64>>,
     /// `[replicate][metric][runtime]`, 0 to 1.
@@ -265,6 +292,7 @@ impl Scores {
             .map(|(_, _, units)| Table::new(units, runtimes))
             .collect();
         let mut scores = Scores {
+            tables: Vec::new(),
             total: Vec::new(),
             metric: Vec::new(),
             value: Vec::new(),
@@ -332,6 +360,7 @@ impl Scores {
             scores.metric.push(per_metric);
             scores.value.push(values);
         }
+        scores.tables = tables;
         scores
     }
 }

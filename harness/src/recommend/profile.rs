@@ -67,6 +67,12 @@ impl Metric {
         })
     }
 
+    /// Whether its figure is a count (tests passed), not a measurement with
+    /// noise of its own.
+    pub fn counted(&self) -> bool {
+        matches!(self, Metric::WasiPassRate)
+    }
+
     /// Whether a larger figure is better (a pass rate), not a smaller one.
     pub fn higher_is_better(&self) -> bool {
         matches!(self, Metric::WasiPassRate)

@@ -9,6 +9,7 @@ mod common;
 pub mod compare;
 pub mod comparison;
 pub mod conformance;
+pub mod html;
 pub mod markdown;
 pub mod recommend;
 pub mod run;

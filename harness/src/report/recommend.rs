@@ -37,8 +37,17 @@ pub fn summary(outcomes: &[Outcome]) -> Section {
                 );
                 cells.push(second.map_or_else(Cell::empty, |r| Cell::code(&r.runtime)));
                 cells.push(Cell::text(match &rec.separation {
-                    Some(s) if s.separated() => {
-                        format!("yes ({:.0}% of resamples)", s.share * 100.0)
+                    Some(s) if s.separated() => format!(
+                        "yes ({:.0}% of resamples{})",
+                        s.share * 100.0,
+                        if s.single_samples[0] > 0 {
+                            "; cells of one sample: across workloads only"
+                        } else {
+                            ""
+                        }
+                    ),
+                    Some(s) if !s.unresolved.is_empty() => {
+                        format!("no: one sample each for {}", names(&s.unresolved))
                     }
                     Some(s) => format!("no: first in only {:.0}% of resamples", s.share * 100.0),
                     None => "—".to_string(),
@@ -121,6 +130,15 @@ pub fn profile(outcome: &Outcome) -> Section {
         }
     )))];
     blocks.push(Block::Paragraph(answer(rec)));
+    if let Some(s) = rec.separation.as_ref().filter(|s| s.single_samples[0] > 0) {
+        blocks.push(Block::Notice(Text::new().strong("Single samples:").plain(
+            format!(
+                " {} of the {} cells behind the top two scores have one sample each; for them the \
+             intervals show which workloads happen to be measured, not each measurement's noise.",
+                s.single_samples[0], s.single_samples[1]
+            ),
+        )));
+    }
     if !rec.missing.is_empty() {
         blocks.push(Block::Notice(Text::new().strong("Not weighed:").plain(
             format!(
@@ -188,6 +206,19 @@ fn answer(rec: &Recommendation) -> Text {
                 score(first.score, first.interval),
                 s.second,
                 s.share * 100.0
+            )),
+        ([first, second, ..], Some(s)) if !s.unresolved.is_empty() => Text::new()
+            .strong("The data does not separate ")
+            .code(&first.runtime)
+            .strong(" and ")
+            .code(&second.runtime)
+            .plain(format!(
+                ": {} scores {} against {}, but for {} they have a single sample of one workload \
+                 each, which says nothing of its noise. Measure more processes and iterations.",
+                first.runtime,
+                score(first.score, first.interval),
+                score(second.score, second.interval),
+                names(&s.unresolved)
             )),
         ([first, second, ..], Some(s)) => Text::new()
             .strong("The data does not separate ")
@@ -311,6 +342,14 @@ fn describe(metric: &Metric) -> &'static str {
         Metric::Execute(_) => "execute time, median per workload",
         Metric::WasiPassRate => "share of the wasi conformance suite passed",
     }
+}
+
+fn names(metrics: &[Metric]) -> String {
+    metrics
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn figure(metric: &Metric, value: f64) -> String {

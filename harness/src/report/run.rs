@@ -3,21 +3,26 @@
 
 use super::common::capitalised;
 use super::{Block, Cell, Chart, Column, Kind, Report, Row, Section, Table, Text, common};
+use crate::export::heatmap::{self, Reference};
+use crate::export::pareto::{self, Tradeoff};
 use crate::export::{format_bytes, format_median_ci, format_ns};
 use crate::phase::Phase;
+use crate::recommend::{self, Evidence};
 use crate::results::{MemoryFigure, NATIVE, PhaseResult, Results, Status, WorkloadRecord};
 use crate::stats::{NOISY_CV, is_noisy};
 use wasm_arena_adapters::TimedRegion;
 
 pub fn build(r: &Results) -> Report {
+    // The answer first, then the overview, then the figures behind them.
+    let mut sections: Vec<Section> = recommendation(r).into_iter().collect();
     // A run of only the warm and density scenarios has no iteration cells.
-    let mut sections = if r.cells.is_empty() && !r.scenarios.is_empty() {
-        Vec::new()
-    } else {
-        iteration_sections(r)
-    };
+    let only_scenarios = r.cells.is_empty() && !r.scenarios.is_empty();
+    if !only_scenarios {
+        sections.extend(iteration_sections(r));
+    }
     sections.extend(super::comparison::section(r));
     sections.extend(super::scenario::sections(r));
+    sections.extend(conformance(r));
     sections.extend(failures(r));
     sections.push(common::runtimes(&r.runtimes));
     sections.push(Section::new(
@@ -32,13 +37,53 @@ pub fn build(r: &Results) -> Report {
     }
 }
 
-/// The sections of the iteration cells: execute, each phase, compile
-/// throughput, memory and processes.
+/// Every built-in profile's ranking from this run alone, once it has ended
+/// (a run in progress rewrites its report after every cell), when it has
+/// two Wasm runtimes to rank.
+fn recommendation(r: &Results) -> Option<Section> {
+    let ended = r.finished_at.is_some() || r.interrupted;
+    let evidence = Evidence {
+        runs: vec![r],
+        conformance: r.sandbox.as_ref(),
+    };
+    if !ended || evidence.candidates().len() < 2 {
+        return None;
+    }
+    Some(super::recommend::summary(&recommend::builtin(
+        &evidence,
+        r.settings.seed,
+    )))
+}
+
+/// The sections of the iteration cells: the overview, execute, each phase,
+/// compile throughput, trade-offs, memory and processes.
 fn iteration_sections(r: &Results) -> Vec<Section> {
-    let mut sections = vec![Section::new(
+    let overview: Vec<Block> = [Reference::Native, Reference::Best]
+        .into_iter()
+        .filter(|reference| heatmap::available(r, *reference))
+        .map(|reference| {
+            Block::Chart(Chart {
+                path: reference.path().to_string(),
+                alt: match reference {
+                    Reference::Native => {
+                        "execute time relative to native code, workloads × runtimes"
+                    }
+                    Reference::Best => {
+                        "execute time relative to the fastest Wasm runtime, workloads × runtimes"
+                    }
+                }
+                .to_string(),
+            })
+        })
+        .collect();
+    let mut sections = Vec::new();
+    if !overview.is_empty() {
+        sections.push(Section::new("Overview", overview));
+    }
+    sections.push(Section::new(
         "Execute time (median and 95% confidence interval)",
         vec![Block::Table(summary_matrix(r))],
-    )];
+    ));
     sections.extend(native_ratios(r));
     sections.extend(plugin_calls(r));
     for phase in Phase::ALL {
@@ -64,6 +109,7 @@ fn iteration_sections(r: &Results) -> Vec<Section> {
             },
         ))],
     ));
+    sections.push(tradeoffs(r));
     sections.push(memory(r));
     sections.push(Section::new(
         "Processes",
@@ -407,6 +453,95 @@ fn process_table(r: &Results) -> Table {
 }
 
 /// Every cell that did not succeed, with its reason; nothing when all did.
+/// Execute time against memory and against start-up, per category.
+fn tradeoffs(r: &Results) -> Section {
+    let mut blocks = vec![Block::Paragraph(Text::from(
+        "Per workload category, each runtime is a point: the geometric mean over the category's \
+         workloads (a runtime with a failed cell in the category is left out and named). The \
+         Pareto frontier joins the runtimes that no other beats on both figures: any other \
+         choice gives something up for nothing.",
+    ))];
+    for tradeoff in [Tradeoff::Memory, Tradeoff::Startup] {
+        blocks.push(if pareto::available(r, tradeoff) {
+            Block::Chart(Chart {
+                path: tradeoff.path().to_string(),
+                alt: match tradeoff {
+                    Tradeoff::Memory => "execute time against peak memory per category, with the Pareto frontier",
+                    Tradeoff::Startup => "start-up against execute time per category, with the Pareto frontier",
+                }
+                .to_string(),
+            })
+        } else {
+            Block::Paragraph(Text::from(match tradeoff {
+                Tradeoff::Memory if r.schema_version < 2 => {
+                    "No memory trade-off: this run's memory figures are wait4's (results schema 1), \
+                     which carry the harness's own size."
+                }
+                Tradeoff::Memory => "No memory trade-off: no category has two runtimes with memory figures.",
+                Tradeoff::Startup => "No start-up trade-off: no category has two runtimes with compile and instantiate times.",
+            }))
+        });
+    }
+    Section::new("Trade-offs (Pareto frontiers)", blocks)
+}
+
+/// The conformance and sandbox findings kept with the run (`report DIR
+/// --conformance CDIR`), per runtime.
+fn conformance(r: &Results) -> Option<Section> {
+    let rates = r.sandbox.as_ref()?;
+    let mut table = Table::new(vec![
+        Column::left("runtime"),
+        Column::left("version"),
+        Column::right("wasi suite passed"),
+        Column::right("sandbox suite passed"),
+        Column::right("escape tests held"),
+        Column::left("escaped (guest reached the host)"),
+        Column::left("crashed the host"),
+        Column::left("other sandbox failures"),
+    ]);
+    let list = |names: Option<&Vec<String>>| match names {
+        None => Cell::missing("not kept"),
+        Some(n) if n.is_empty() => Cell::text("none"),
+        Some(n) => Cell::new(n.join(", "), Kind::Status(Status::Failed)),
+    };
+    for rate in &rates.runtimes {
+        let others: Vec<String> = rate
+            .failed
+            .iter()
+            .filter(|t| !rate.escaped.iter().flatten().any(|e| e == *t))
+            .cloned()
+            .collect();
+        table.rows.push(Row::new(vec![
+            Cell::code(&rate.runtime),
+            Cell::text(rate.version.as_str()),
+            rate.wasi.map_or_else(
+                || Cell::missing("not kept"),
+                |[ran, passed]| Cell::figure(format!("{passed}/{ran}")),
+            ),
+            Cell::figure(format!("{}/{}", rate.passed, rate.ran)),
+            Cell::figure(format!("{}/{}", rate.escapes_passed, rate.escapes_ran)),
+            list(rate.escaped.as_ref()),
+            list(rate.crashed.as_ref()),
+            Cell::text(if others.is_empty() {
+                "none".to_string()
+            } else {
+                others.join(", ")
+            }),
+        ]));
+    }
+    Some(Section::new(
+        "Conformance and sandbox",
+        vec![
+            Block::Paragraph(Text::new().plain("From ").code(&rates.source).plain(format!(
+                ", measured {} by `wasm-arena conformance` (the whole matrix is in that directory's \
+                 conformance.md). Failures include those the runtimes' expectation files know of.",
+                rates.measured_at.format("%Y-%m-%d")
+            ))),
+            Block::Table(table),
+        ],
+    ))
+}
+
 fn failures(r: &Results) -> Option<Section> {
     let items: Vec<Text> = r
         .cells
