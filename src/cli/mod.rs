@@ -38,7 +38,8 @@ pub enum Command {
     /// conformance and sandbox matrix. Exits 0 when every result matches the
     /// runtimes' expectations, 1 otherwise.
     Conformance(conformance::Args),
-    /// Re-render report.md, samples.csv and charts/ from a results directory.
+    /// Re-render report.md, report.html, samples.csv and charts/ from a
+    /// results directory.
     Report(report::Args),
     /// Join the results directories of every shard of a run (`run --shard
     /// I/N`) into one, as if the run had not been split.

@@ -225,6 +225,14 @@ pub fn execute(mut args: Args) -> Result<Outcome, Error> {
     for scenario_table in table::scenarios(&results) {
         println!("{scenario_table}");
     }
+    if let Some(recommendation) = table::recommendation(&results) {
+        println!("{recommendation}");
+        println!(
+            "the evidence: report.html; with the sandbox findings: `wasm-arena recommend {} \
+             --conformance CDIR`",
+            out_dir.display()
+        );
+    }
     for cell in results
         .cells
         .iter()

@@ -168,21 +168,18 @@ fn panel<DB: DrawingBackend>(
     tradeoff: Tradeoff,
 ) -> Result<()> {
     let (sx, sy) = tradeoff.scales();
+    // Drawn in log10 space on plain axes, labelled back in units: plotters'
+    // own log axes leave a range narrower than a decade without labels.
     let scaled: Vec<(&str, (f64, f64))> = points
         .iter()
-        .map(|(id, (x, y))| (*id, (x / sx, y / sy)))
+        .map(|(id, (x, y))| (*id, ((x / sx).log10(), (y / sy).log10())))
         .collect();
-    // Padded on a log scale: a little below, and to the right room for the
-    // labels beside the points.
+    // A little room below, and to the right for the labels beside the points.
     let range = |values: Vec<f64>, below: f64, above: f64| {
-        let lo = values.iter().copied().fold(f64::INFINITY, f64::min).ln();
-        let hi = values
-            .iter()
-            .copied()
-            .fold(f64::NEG_INFINITY, f64::max)
-            .ln();
-        let span = (hi - lo).max(1.0);
-        (lo - below * span).exp()..(hi + above * span).exp()
+        let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let span = (hi - lo).max(0.5);
+        (lo - below * span)..(hi + above * span)
     };
     let xs = range(scaled.iter().map(|(_, p)| p.0).collect(), 0.08, 0.3);
     let ys = range(scaled.iter().map(|(_, p)| p.1).collect(), 0.1, 0.15);
@@ -199,15 +196,15 @@ fn panel<DB: DrawingBackend>(
         .margin(12)
         .x_label_area_size(36)
         .y_label_area_size(60)
-        .build_cartesian_2d(xs.log_scale(), ys.log_scale())
+        .build_cartesian_2d(xs, ys)
         .map_err(plot_error)?;
     let (x_desc, y_desc) = tradeoff.axes();
     chart
         .configure_mesh()
         .x_desc(x_desc)
         .y_desc(y_desc)
-        .x_label_formatter(&short)
-        .y_label_formatter(&short)
+        .x_label_formatter(&|v| short(10f64.powf(*v)))
+        .y_label_formatter(&|v| short(10f64.powf(*v)))
         .draw()
         .map_err(plot_error)?;
     let coordinates: Vec<(f64, f64)> = scaled.iter().map(|(_, p)| *p).collect();
@@ -253,7 +250,8 @@ fn panel<DB: DrawingBackend>(
     Ok(())
 }
 
-fn short(v: &f64) -> String {
+fn short(v: f64) -> String {
+    let v = &v;
     if *v >= 10.0 {
         format!("{v:.0}")
     } else if *v >= 0.1 {

@@ -7,7 +7,7 @@ use comfy_table::{ContentArrangement, Table};
 
 use crate::analysis::Comparison;
 use crate::conformance::Matrix;
-use crate::report::{compare, conformance, run, scenario, terminal};
+use crate::report::{Block, compare, conformance, run, scenario, terminal};
 use crate::results::Results;
 
 pub fn new_table(header: Vec<String>) -> Table {
@@ -40,6 +40,21 @@ pub fn scenarios(results: &Results) -> Vec<Table> {
     .flatten()
     .map(terminal::table)
     .collect()
+}
+
+/// The first and second runtime per built-in profile, when the run ranks two.
+pub fn recommendation(results: &Results) -> Option<Table> {
+    run::recommendation(results)?
+        .blocks
+        .iter()
+        .find_map(|block| match block {
+            Block::Table(t) => {
+                let mut table = terminal::table(t);
+                wrap_to_terminal(&mut table);
+                Some(table)
+            }
+            _ => None,
+        })
 }
 
 /// Tests down, runtimes across: one verdict per cell, coloured.

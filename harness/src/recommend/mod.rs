@@ -106,16 +106,60 @@ impl Separation {
     }
 }
 
-/// The ranking under `profile`. `Err` when the results hold none of the
-/// profile's metrics (naming each and why) or no Wasm runtime.
+/// Why a profile has no ranking.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Unranked {
+    /// The results hold no Wasm runtime.
+    NoCandidates,
+    /// None of the profile's metrics (the profile's name; each metric with why).
+    NoMetrics(String, Vec<(Metric, String)>),
+}
+
+impl Unranked {
+    /// In a few words, for a table cell.
+    pub fn short(&self) -> String {
+        match self {
+            Unranked::NoCandidates => "no Wasm runtime in the results".to_string(),
+            Unranked::NoMetrics(_, missing) => format!(
+                "none of its metrics in the results ({})",
+                missing
+                    .iter()
+                    .map(|(m, _)| m.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for Unranked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unranked::NoCandidates => f.write_str("the results hold no Wasm runtime to recommend"),
+            Unranked::NoMetrics(profile, missing) => {
+                let list: Vec<String> = missing
+                    .iter()
+                    .map(|(m, why)| format!("{m}: {why}"))
+                    .collect();
+                write!(
+                    f,
+                    "the results hold none of the metrics the {profile} profile weighs: {}",
+                    list.join("; ")
+                )
+            }
+        }
+    }
+}
+
+/// The ranking under `profile`, or why there is none.
 pub fn recommend(
     evidence: &Evidence,
     profile: &Profile,
     seed: u64,
-) -> Result<Recommendation, String> {
+) -> Result<Recommendation, Unranked> {
     let candidates = evidence.candidates();
     if candidates.is_empty() {
-        return Err("the results hold no Wasm runtime to recommend".to_string());
+        return Err(Unranked::NoCandidates);
     }
     let mut metrics = Vec::new();
     let mut missing = Vec::new();
@@ -126,15 +170,7 @@ pub fn recommend(
         }
     }
     if metrics.is_empty() {
-        let list: Vec<String> = missing
-            .iter()
-            .map(|(m, why)| format!("{m}: {why}"))
-            .collect();
-        return Err(format!(
-            "the results hold none of the metrics the {} profile weighs: {}",
-            profile.name,
-            list.join("; ")
-        ));
+        return Err(Unranked::NoMetrics(profile.name.clone(), missing));
     }
 
     let mut excluded = Vec::new();
@@ -402,7 +438,7 @@ impl Table {
 }
 
 /// Every built-in profile's ranking, or why it has none, in their order.
-pub fn builtin(evidence: &Evidence, seed: u64) -> Vec<(String, Result<Recommendation, String>)> {
+pub fn builtin(evidence: &Evidence, seed: u64) -> Vec<(String, Result<Recommendation, Unranked>)> {
     Profile::builtin()
         .into_iter()
         .map(|p| (p.name.clone(), recommend(evidence, &p, seed)))

@@ -6,11 +6,11 @@
 use super::common::capitalised;
 use super::{Block, Cell, Column, Kind, Row, Section, Table, Text};
 use crate::export::{format_bytes, format_ns};
-use crate::recommend::{Metric, Recommendation, SEPARATION};
+use crate::recommend::{Metric, Recommendation, SEPARATION, Unranked};
 use crate::results::Status;
 
 /// A profile's outcome: its ranking, or why there is none.
-pub type Outcome = (String, Result<Recommendation, String>);
+pub type Outcome = (String, Result<Recommendation, Unranked>);
 
 /// One row per profile: the answer, how sure, and what was left out.
 pub fn summary(outcomes: &[Outcome]) -> Section {
@@ -74,7 +74,7 @@ pub fn summary(outcomes: &[Outcome]) -> Section {
                 cells.push(Cell::empty());
                 cells.push(Cell::empty());
                 cells.push(Cell::empty());
-                cells.push(Cell::text(why.as_str()));
+                cells.push(Cell::text(why.short()));
             }
         }
         table.rows.push(Row::new(cells));
@@ -91,7 +91,7 @@ pub fn summary(outcomes: &[Outcome]) -> Section {
                  gives the evidence behind each score.",
                 SEPARATION * 100.0
             ))),
-            Block::Table(table),
+            Block::Table(table.with_caption("recommendation")),
         ],
     )
 }

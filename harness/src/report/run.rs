@@ -40,7 +40,7 @@ pub fn build(r: &Results) -> Report {
 /// Every built-in profile's ranking from this run alone, once it has ended
 /// (a run in progress rewrites its report after every cell), when it has
 /// two Wasm runtimes to rank.
-fn recommendation(r: &Results) -> Option<Section> {
+pub fn recommendation(r: &Results) -> Option<Section> {
     let ended = r.finished_at.is_some() || r.interrupted;
     let evidence = Evidence {
         runs: vec![r],
