@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Creates (once) the Debian 13 root that builds and runs the runtimes Debian 12
 # cannot: libwasmedge 0.14.1 needs glibc 2.38+. The same root carries LLVM 22
-# for Wasmer's LLVM backend, Node.js, and runc, umoci and debootstrap for the
-# container ids, so one build there has every runtime.
+# for Wasmer's LLVM backend, Node.js, runc, umoci and debootstrap for the
+# container ids, and headless Chromium for the HTML report's browser test, so
+# one build there has every runtime and the tests have everything they use.
 #
 #   scripts/debian13-root.sh [DIR]     # default: $WASM_ARENA_ROOT or .root/debian13
 #
@@ -19,6 +20,7 @@ packages=(
     llvm-22-dev libpolly-22-dev libzstd-dev zlib1g-dev libffi-dev libxml2-dev
     nodejs
     runc umoci debootstrap
+    chromium
 )
 stamp="$dir/.wasm-arena-packages"
 if [[ -f "$stamp" && "$(cat "$stamp")" == "${packages[*]}" ]]; then
