@@ -34,11 +34,11 @@ pub struct SandboxRate {
     pub escapes_passed: u32,
     /// The tests that failed (as expected or not), by name.
     pub failed: Vec<String>,
-    /// Each sandbox test that ran, by name, and whether it held. Unset in
-    /// results rendered before it was kept: then nothing can be said of a
-    /// particular test.
+    /// Every test's verdict, skips included, by `suite/test`: the matrix.
+    /// Unset in results rendered before it was kept: then nothing can be
+    /// said of a particular test.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub held: Option<BTreeMap<String, bool>>,
+    pub verdicts: Option<BTreeMap<String, Verdict>>,
     /// Sandbox tests in which the guest reached what it must not (the
     /// suite's `ESCAPED:` on stderr, exit status 2), by name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -67,7 +67,13 @@ impl Matrix {
                     escapes_ran: 0,
                     escapes_passed: 0,
                     failed: Vec::new(),
-                    held: Some(BTreeMap::new()),
+                    verdicts: Some(
+                        self.results
+                            .iter()
+                            .filter(|t| t.runtime == info.id)
+                            .map(|t| (t.id(), t.verdict))
+                            .collect(),
+                    ),
                     escaped: Some(Vec::new()),
                     crashed: Some(Vec::new()),
                     wasi: None,
@@ -76,10 +82,9 @@ impl Matrix {
                     .results
                     .iter()
                     .filter(|t| t.runtime == info.id && t.verdict != Verdict::Skip);
-                let (mut held, mut escaped, mut crashed) =
-                    (BTreeMap::new(), Vec::new(), Vec::new());
+                let (mut escaped, mut crashed) = (Vec::new(), Vec::new());
                 for test in ran {
-                    let passed = matches!(test.verdict, Verdict::Pass | Verdict::UnexpectedPass);
+                    let passed = test.verdict.passed();
                     if test.observed.as_deref().is_some_and(Observed::is_crash) {
                         crashed.push(format!("{}/{}", test.suite, test.test));
                     }
@@ -108,12 +113,10 @@ impl Matrix {
                             {
                                 escaped.push(test.test.clone());
                             }
-                            held.insert(test.test.clone(), passed);
                         }
                         _ => {}
                     }
                 }
-                rate.held = Some(held);
                 rate.escaped = Some(escaped);
                 rate.crashed = Some(crashed);
                 rate

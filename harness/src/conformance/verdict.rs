@@ -173,6 +173,11 @@ impl Verdict {
         Verdict::UnexpectedPass,
     ];
 
+    /// Whether the test itself passed, whatever the expectations say.
+    pub fn passed(self) -> bool {
+        matches!(self, Verdict::Pass | Verdict::UnexpectedPass)
+    }
+
     /// Whether the result agrees with the expectations (what the exit status
     /// of `wasm-arena conformance` is about).
     pub fn as_expected(self) -> bool {

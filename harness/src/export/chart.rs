@@ -212,8 +212,11 @@ pub(crate) fn unit(max_ns: f64) -> (f64, &'static str) {
 }
 
 fn phase_chart(r: &Results, phase: Phase) -> Result<String> {
-    let rows = r.workloads.len().div_ceil(COLUMNS).max(1);
-    let width = PANEL_WIDTH * COLUMNS as u32;
+    // Three columns once there are many workloads: two made the full
+    // catalog's chart 4,500 pixels tall.
+    let columns = if r.workloads.len() > 6 { 3 } else { COLUMNS };
+    let rows = r.workloads.len().div_ceil(columns).max(1);
+    let width = PANEL_WIDTH * columns as u32;
     let header_height = header_height(r.runtimes.len());
     let height = header_height + PANEL_HEIGHT * rows as u32;
     let mut svg = String::new();
@@ -251,7 +254,7 @@ fn phase_chart(r: &Results, phase: Phase) -> Result<String> {
                 .map_err(plot_error)?;
         }
 
-        let panels = body.split_evenly((rows, COLUMNS));
+        let panels = body.split_evenly((rows, columns));
         for (panel, workload) in panels.iter().zip(&r.workloads) {
             let bars: Vec<Bar> = r
                 .runtimes

@@ -8,7 +8,7 @@ use super::profile::{Metric, Requirement};
 use crate::analysis::Metric as CellMetric;
 use crate::analysis::bootstrap::by_process;
 use crate::cold::Variant;
-use crate::conformance::{SandboxRate, SandboxRates};
+use crate::conformance::{SandboxRate, SandboxRates, Verdict};
 use crate::results::{Results, Status};
 use crate::scenario::{Scenario, ScenarioCell};
 use wasm_arena_adapters::Tier;
@@ -306,10 +306,13 @@ fn not_checked(have_conformance: bool) -> String {
 /// The named sandbox tests that ran and did not hold; `Err` when none of
 /// them ran.
 fn held(rate: &SandboxRate, tests: &[&str]) -> Result<Vec<String>, String> {
-    let held = rate.held.as_ref().ok_or(STALE)?;
+    let verdicts = rate.verdicts.as_ref().ok_or(STALE)?;
     let ran: Vec<(&&str, bool)> = tests
         .iter()
-        .filter_map(|t| held.get(*t).map(|h| (t, *h)))
+        .filter_map(|t| {
+            let verdict = verdicts.get(&format!("sandbox/{t}"))?;
+            (*verdict != Verdict::Skip).then(|| (t, verdict.passed()))
+        })
         .collect();
     if ran.is_empty() {
         return Err(format!(
@@ -319,7 +322,7 @@ fn held(rate: &SandboxRate, tests: &[&str]) -> Result<Vec<String>, String> {
     }
     Ok(ran
         .into_iter()
-        .filter(|(_, h)| !h)
+        .filter(|(_, held)| !held)
         .map(|(t, _)| format!("sandbox test {t} failed"))
         .collect())
 }

@@ -3,6 +3,10 @@
 
 use super::common::capitalised;
 use super::{Block, Cell, Chart, Column, Kind, Report, Row, Section, Table, Text, common};
+use std::collections::BTreeMap;
+
+use crate::conformance::export::cell_label;
+use crate::conformance::{SandboxRates, Verdict};
 use crate::export::heatmap::{self, Reference};
 use crate::export::pareto::{self, Tradeoff};
 use crate::export::{format_bytes, format_median_ci, format_ns};
@@ -529,17 +533,49 @@ fn conformance(r: &Results) -> Option<Section> {
             }),
         ]));
     }
-    Some(Section::new(
-        "Conformance and sandbox",
-        vec![
+    let mut blocks = vec![
             Block::Paragraph(Text::new().plain("From ").code(&rates.source).plain(format!(
                 ", measured {} by `wasm-arena conformance` (the whole matrix is in that directory's \
                  conformance.md). Failures include those the runtimes' expectation files know of.",
                 rates.measured_at.format("%Y-%m-%d")
             ))),
             Block::Table(table),
-        ],
-    ))
+    ];
+    blocks.extend(verdict_matrix(rates).map(Block::Table));
+    Some(Section::new("Conformance and sandbox", blocks))
+}
+
+/// Tests down, runtimes across, every verdict; `None` when the kept
+/// findings predate the matrix.
+fn verdict_matrix(rates: &SandboxRates) -> Option<Table> {
+    let columns: Vec<(&str, &BTreeMap<String, Verdict>)> = rates
+        .runtimes
+        .iter()
+        .map(|r| Some((r.runtime.as_str(), r.verdicts.as_ref()?)))
+        .collect::<Option<_>>()?;
+    let mut tests: Vec<&String> = columns.iter().flat_map(|(_, v)| v.keys()).collect();
+    tests.sort();
+    tests.dedup();
+    let mut header = vec![Column::left("test")];
+    header.extend(
+        columns
+            .iter()
+            .map(|(id, _)| Column::left(Text::new().code(*id))),
+    );
+    let mut table = Table::new(header).with_caption("conformance matrix");
+    for test in tests {
+        let mut cells = vec![Cell::code(test.as_str())];
+        cells.extend(
+            columns
+                .iter()
+                .map(|(_, verdicts)| match verdicts.get(test) {
+                    Some(v) => Cell::new(cell_label(*v), Kind::Verdict(*v)),
+                    None => Cell::missing("—"),
+                }),
+        );
+        table.rows.push(Row::new(cells));
+    }
+    Some(table)
 }
 
 fn failures(r: &Results) -> Option<Section> {
