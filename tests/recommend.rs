@@ -190,8 +190,8 @@ fn metrics_the_results_do_not_hold_are_named() {
     ] {
         assert!(out.contains(missing), "{missing}: {out}");
     }
-    // Some of them: ranked on those, the rest named.
-    let p = profile(tmp.path(), "[weights]\nexecute = 1\ncold_start = 3\n");
+    // Most of the weight: ranked on what there is, the rest named.
+    let p = profile(tmp.path(), "[weights]\nexecute = 3\ncold_start = 1\n");
     let (code, out) = recommend(&[run.to_str().unwrap(), "--profile", &p]);
     assert_eq!(code, 0, "{out}");
     assert!(
@@ -199,4 +199,14 @@ fn metrics_the_results_do_not_hold_are_named() {
         "{out}"
     );
     assert!(out.contains("Recommended: wasmtime-cranelift"), "{out}");
+    assert!(out.contains("cold_start (25% of the weight)"), "{out}");
+    // Too little of it: ranked, but nothing recommended.
+    let p = profile(tmp.path(), "[weights]\nexecute = 1\ncold_start = 3\n");
+    let (code, out) = recommend(&[run.to_str().unwrap(), "--profile", &p]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("No recommendation: only 25% of the profile's weight was measured"),
+        "{out}"
+    );
+    assert!(!out.contains("Recommended:"), "{out}");
 }

@@ -47,6 +47,8 @@ pub struct Recommendation {
     pub excluded: Vec<Excluded>,
     /// Weighted metrics the results do not give, and why; left out of every score.
     pub missing: Vec<(Metric, String)>,
+    /// The share of the profile's total weight behind the scores.
+    pub weighed: f64,
     /// Requirements that could not be checked for some runtimes: which, and why.
     pub unchecked: Vec<(Requirement, Vec<String>, String)>,
     /// How often the first beat the second, when there are two.
@@ -103,6 +105,17 @@ pub struct Separation {
 impl Separation {
     pub fn separated(&self) -> bool {
         self.share >= SEPARATION && self.unresolved.is_empty()
+    }
+}
+
+/// Below this share of the profile's weight measured, a ranking is said to
+/// say little about the profile, and no runtime is recommended for it.
+pub const PARTIAL: f64 = 0.5;
+
+impl Recommendation {
+    /// Whether too little of the profile was measured to recommend.
+    pub fn partial(&self) -> bool {
+        self.weighed < PARTIAL
     }
 }
 
@@ -252,10 +265,13 @@ pub fn recommend(
                     .flat_map(|cell| [&cell[a], &cell[b]])
                     .map(|groups| groups.as_ref().map_or(0, |g| g.iter().map(Vec::len).sum()))
                     .collect();
+                // A count (tests passed) has no noise to resample.
+                if metric.counted() {
+                    continue;
+                }
                 single_samples[0] += counts.iter().filter(|n| **n == 1).count();
                 single_samples[1] += counts.len();
-                let fixed = table.labels.len() == 1 && counts.iter().any(|n| *n <= 1);
-                if fixed && !metric.counted() {
+                if table.labels.len() == 1 && counts.iter().any(|n| *n <= 1) {
                     unresolved.push(metric.clone());
                 }
             }
@@ -273,6 +289,8 @@ pub fn recommend(
         profile: profile.clone(),
         ranked,
         excluded,
+        weighed: metrics.iter().map(|(_, w, _)| w).sum::<f64>()
+            / profile.weights.iter().map(|(_, w)| w).sum::<f64>(),
         missing,
         unchecked: unchecked
             .into_iter()

@@ -62,7 +62,16 @@ pub fn summary(outcomes: &[Outcome]) -> Section {
                 cells.push(Cell::text(if missing.is_empty() {
                     "—".into()
                 } else {
-                    missing.join(", ")
+                    format!(
+                        "{} ({:.0}% of the weight{})",
+                        missing.join(", "),
+                        (1.0 - rec.weighed) * 100.0,
+                        if rec.partial() {
+                            ": too little measured to recommend"
+                        } else {
+                            ""
+                        }
+                    )
                 }));
             }
             Err(why) => {
@@ -193,6 +202,14 @@ pub fn profile(outcome: &Outcome) -> Section {
 
 /// The answer in a sentence, or why there is no single one.
 fn answer(rec: &Recommendation) -> Text {
+    if rec.partial() {
+        return Text::new().strong("No recommendation: ").plain(format!(
+            "only {:.0}% of the profile's weight was measured (under {:.0}%), so the ranking \
+             below says little about this profile. Measure what it weighs.",
+            rec.weighed * 100.0,
+            crate::recommend::PARTIAL * 100.0
+        ));
+    }
     match (&rec.ranked[..], &rec.separation) {
         ([], _) => Text::new().strong("No runtime is left: every one breaks a hard requirement."),
         ([only], _) => Text::new()
