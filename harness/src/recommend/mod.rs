@@ -462,3 +462,81 @@ pub fn builtin(evidence: &Evidence, seed: u64) -> Vec<(String, Result<Recommenda
         .map(|p| (p.name.clone(), recommend(evidence, &p, seed)))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::Rng;
+
+    /// Standard normal draws by Box-Muller.
+    fn normal(rng: &mut ChaCha8Rng) -> f64 {
+        let u1: f64 = rng.random_range(f64::EPSILON..1.0);
+        let u2: f64 = rng.random_range(0.0..1.0);
+        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+    }
+
+    /// Two runtimes on `workloads` workloads, 3 processes × 5 iterations
+    /// each, log-normal noise between processes (5%) and iterations (3%);
+    /// the second is `ratio` times the first's true time on every workload,
+    /// and the workloads' own times spread over two orders of magnitude.
+    fn simulated(rng: &mut ChaCha8Rng, workloads: usize, ratio: f64) -> Vec<Weighed> {
+        let mut units: BTreeMap<String, Vec<Unit>> = BTreeMap::new();
+        for w in 0..workloads {
+            let base = 1e6 * 10f64.powf(rng.random_range(0.0..2.0));
+            for (runtime, scale) in [("a", base), ("b", base * ratio)] {
+                let processes = (0..3)
+                    .map(|_| {
+                        let process = 0.05 * normal(rng);
+                        (0..5)
+                            .map(|_| scale * (process + 0.03 * normal(rng)).exp())
+                            .collect()
+                    })
+                    .collect();
+                units.entry(runtime.to_string()).or_default().push(Unit {
+                    label: format!("w{w}"),
+                    outcome: Outcome::Measured(processes),
+                });
+            }
+        }
+        vec![(Metric::Execute(None), 1.0, units)]
+    }
+
+    /// How often the better-scoring runtime is called separated from the
+    /// other, over `experiments` simulated runs.
+    fn separated_rate(ratio: f64, experiments: usize) -> f64 {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let runtimes = ["a".to_string(), "b".to_string()];
+        let mut separated = 0;
+        for e in 0..experiments {
+            let metrics = simulated(&mut rng, 6, ratio);
+            let scores = Scores::new(&metrics, &runtimes, e as u64);
+            let (first, second) = if scores.total[0][0] >= scores.total[0][1] {
+                (0, 1)
+            } else {
+                (1, 0)
+            };
+            let wins = scores.total[1..]
+                .iter()
+                .filter(|t| t[first] > t[second])
+                .count();
+            separated += usize::from(wins as f64 / RESAMPLES as f64 >= SEPARATION);
+        }
+        separated as f64 / experiments as f64
+    }
+
+    #[test]
+    fn equal_runtimes_are_rarely_separated_and_a_clear_difference_is_found() {
+        // The same true times: a separation is a false alarm.
+        let false_alarms = separated_rate(1.0, 60);
+        assert!(
+            false_alarms <= 0.10,
+            "A/A separated in {false_alarms:.2} of experiments"
+        );
+        // 20% slower on every workload: found nearly every time.
+        let power = separated_rate(1.2, 30);
+        assert!(
+            power >= 0.9,
+            "a 20% difference separated in only {power:.2}"
+        );
+    }
+}
