@@ -13,7 +13,7 @@ use std::process::Command;
 use common::{text, wasm_arena};
 
 /// The committed reference run whose report.html is checked.
-const REFERENCE: &str = "results/2026-12-02-all-runtimes-default";
+const REFERENCE: &str = "results/2026-12-03-all-runtimes-default";
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
