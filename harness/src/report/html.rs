@@ -169,6 +169,7 @@ body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; 
        margin: 0 auto; padding: 1.5rem; max-width: 1400px; }
 h1 { margin: 0 0 .5rem; } h2 { margin-top: 2.5rem; border-bottom: 2px solid var(--rule); padding-bottom: .2rem; }
 nav ol { columns: 3 18rem; padding-left: 1.2rem; margin: 1rem 0 0; }
+nav li { break-inside: avoid; }
 code { font: 13px ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; background: var(--band);
        padding: 0 .2em; border-radius: 3px; }
 .notice { border-left: 4px solid #e0a800; background: #fff8e1; padding: .5rem .8rem; margin: 1rem 0; }
