@@ -462,3 +462,31 @@ fn the_workflow_measures_shards_then_merges_and_compares_with_main() {
         }
     }
 }
+
+#[test]
+fn runs_that_differ_in_the_in_runtime_budget_show_its_cost() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (base, current) = (tmp.path().join("base"), tmp.path().join("current"));
+    write_run(&base, &[(RT, "w1", steady(1_000_000))], |r| {
+        r["settings"]["in_runtime_budget"] = json!(false);
+    });
+    write_run(&current, &[(RT, "w1", steady(1_150_000))], |r| {
+        r["settings"]["in_runtime_budget"] = json!(true);
+    });
+    let out = compare(&base, &current, &["--allow-different"], None);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("the runs differ: in-runtime budget: off (base) vs on (current)"),
+        "{stderr}"
+    );
+    let markdown = std::fs::read_to_string(current.join("compare.md")).unwrap();
+    assert!(
+        markdown.contains("**The in-runtime budget's cost.**"),
+        "{markdown}"
+    );
+    // Judged when allowed: the 15% is the budget's cost on that cell.
+    assert_eq!(
+        pair(&comparison(&current), "w1", "execute")["verdict"],
+        "slower"
+    );
+}

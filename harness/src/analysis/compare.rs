@@ -241,6 +241,9 @@ pub fn compare(base: &Run, current: &Run, options: &Options) -> Result<Compariso
             b.settings.size, c.settings.size
         ));
     }
+    if b.settings.in_runtime_budget != c.settings.in_runtime_budget {
+        run_differences.push(budget_difference(b, c));
+    }
     let runtime_differences = |id: &str| describe_runtime_differences(b, c, id);
     let workload_differences = |id: &str| describe_workload_differences(b, c, id);
 
@@ -459,6 +462,23 @@ fn host_differences(b: &Results, c: &Results) -> Vec<String> {
         .filter(|((_, x), (_, y))| x != y)
         .map(|((field, x), (_, y))| format!("host {field}: {x} (base) vs {y} (current)"))
         .collect()
+}
+
+/// How the two runs' in-runtime budgets differ: with every other setting the
+/// same, each ratio is then what the runtimes' own interruption costs.
+fn budget_difference(b: &Results, c: &Results) -> String {
+    let side = |r: &Results| {
+        if r.settings.in_runtime_budget {
+            "on"
+        } else {
+            "off"
+        }
+    };
+    format!(
+        "in-runtime budget: {} (base) vs {} (current)",
+        side(b),
+        side(c)
+    )
 }
 
 fn describe_runtime_differences(b: &Results, c: &Results, id: &str) -> Vec<String> {

@@ -31,6 +31,18 @@ pub fn build(c: &Comparison) -> Report {
             )),
     )];
     preamble.push(Block::Paragraph(headline(c)));
+    if c.differences
+        .iter()
+        .any(|d| d.starts_with("in-runtime budget:"))
+    {
+        preamble.push(Block::Notice(Text::markup(
+            "**The in-runtime budget's cost.** One run had each runtime stop a guest by its own \
+             means (`run --in-runtime-budget`: Wasmtime's epochs, wasmi's fuel, Wasmer's and \
+             WasmEdge's interruption), the other ran the runtimes in their default \
+             configuration. Where nothing else differs, each change below is what that \
+             mechanism costs on that cell (judged with `--allow-different`).",
+        )));
+    }
     if c.unjudged() > 0 {
         preamble.push(Block::Notice(Text::markup(&format!(
             "**The runs differ** (see Differences): {} pair(s) have no verdict. \
