@@ -210,3 +210,30 @@ fn metrics_the_results_do_not_hold_are_named() {
     );
     assert!(!out.contains("Recommended:"), "{out}");
 }
+
+#[test]
+fn runs_from_different_hosts_are_warned_about() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    two_runtimes(&a, steady(100_000), steady(200_000));
+    write_run(
+        &b,
+        &[("wasmtime-cranelift", "w1", steady(100_000))],
+        |run| {
+            run["host"]["cpu_model"] = json!("Other CPU");
+        },
+    );
+    let out = wasm_arena(&[
+        "recommend",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--profile",
+        "batch",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("was measured on another host")
+            && stderr.contains("cpu_model: Test CPU vs Other CPU"),
+        "{stderr}"
+    );
+}

@@ -48,6 +48,26 @@ pub fn execute(args: Args) -> Result<Outcome, Error> {
         .map(|dir| results::load(dir))
         .collect::<anyhow::Result<Vec<_>>>()
         .usage()?;
+    // Figures from different machines do not rank fairly against each other.
+    for (dir, run) in args.dirs.iter().zip(&runs).skip(1) {
+        let differ: Vec<String> = runs[0]
+            .host
+            .fingerprint_fields()
+            .into_iter()
+            .zip(run.host.fingerprint_fields())
+            .filter(|((_, x), (_, y))| x != y)
+            .map(|((field, x), (_, y))| format!("{field}: {x} vs {y}"))
+            .collect();
+        if !differ.is_empty() {
+            eprintln!(
+                "warning: {} was measured on another host than {} ({}); its figures rank \
+                 against theirs only as far as the hosts are alike",
+                dir.display(),
+                args.dirs[0].display(),
+                differ.join(", ")
+            );
+        }
+    }
     let conformance = match &args.conformance {
         Some(dir) => Some(super::conformance_rates(dir)?),
         None => runs.iter().find_map(|r| r.sandbox.clone()),
