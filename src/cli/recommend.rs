@@ -50,14 +50,7 @@ pub fn execute(args: Args) -> Result<Outcome, Error> {
         .usage()?;
     // Figures from different machines do not rank fairly against each other.
     for (dir, run) in args.dirs.iter().zip(&runs).skip(1) {
-        let differ: Vec<String> = runs[0]
-            .host
-            .fingerprint_fields()
-            .into_iter()
-            .zip(run.host.fingerprint_fields())
-            .filter(|((_, x), (_, y))| x != y)
-            .map(|((field, x), (_, y))| format!("{field}: {x} vs {y}"))
-            .collect();
+        let differ = runs[0].host.differences(&run.host);
         if !differ.is_empty() {
             eprintln!(
                 "warning: {} was measured on another host than {} ({}); its figures rank \
