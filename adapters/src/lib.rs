@@ -124,12 +124,18 @@ pub enum Tier {
 }
 
 impl Tier {
+    /// Whether the runtime runs WebAssembly: not the native twin, bare or
+    /// in a container, which are what Wasm is compared with.
+    pub fn is_wasm(self) -> bool {
+        !matches!(self, Tier::Native | Tier::Container)
+    }
+
     /// Whether compile and instantiate happen while the harness watches. A
     /// native twin was compiled by cargo and is instantiated by the kernel (in
     /// a container, too: its image is built beforehand), so only its execute
     /// phase is comparable.
     pub fn has_load_phases(self) -> bool {
-        !matches!(self, Tier::Native | Tier::Container)
+        self.is_wasm()
     }
 }
 

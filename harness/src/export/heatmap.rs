@@ -10,7 +10,6 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::chart::plot_error;
 use crate::phase::Phase;
 use crate::results::{NATIVE, Results, Status};
-use wasm_arena_adapters::Tier;
 
 /// What each cell's time is divided by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,10 +53,7 @@ fn median(r: &Results, runtime: &str, workload: &str) -> Option<f64> {
 /// The columns (every runtime but native) and the rows (every workload
 /// with a reference time, and that time).
 fn grid(r: &Results, reference: Reference) -> (Vec<&str>, Vec<(&str, f64)>) {
-    let wasm = |id: &str| {
-        r.runtime(id)
-            .is_some_and(|rt| !matches!(rt.tier, Tier::Native | Tier::Container))
-    };
+    let wasm = |id: &str| r.runtime(id).is_some_and(|rt| rt.tier.is_wasm());
     let columns: Vec<&str> = r
         .runtimes
         .iter()

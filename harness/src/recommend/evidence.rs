@@ -11,7 +11,6 @@ use crate::cold::Variant;
 use crate::conformance::{SandboxRate, SandboxRates, Verdict};
 use crate::results::{Results, Status};
 use crate::scenario::{Scenario, ScenarioCell};
-use wasm_arena_adapters::Tier;
 
 /// One measurement behind a metric for one runtime: a cell or a scenario's
 /// figure, paired across runtimes by its label.
@@ -48,7 +47,7 @@ impl Evidence<'_> {
     pub fn candidates(&self) -> Vec<String> {
         let mut ids: Vec<String> = Vec::new();
         for info in self.runs.iter().flat_map(|r| &r.runtimes) {
-            let wasm = !matches!(info.tier, Tier::Native | Tier::Container);
+            let wasm = info.tier.is_wasm();
             if wasm && !ids.contains(&info.id) {
                 ids.push(info.id.clone());
             }

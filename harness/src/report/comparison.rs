@@ -110,7 +110,7 @@ fn workloads(r: &Results) -> Vec<Records<'_>> {
                 workload,
                 containers: of(|t| t == Some(Tier::Container)),
                 native: of(|t| t == Some(Tier::Native)).first().map(|(_, c)| *c),
-                wasm: of(|t| !matches!(t, Some(Tier::Container | Tier::Native) | None)),
+                wasm: of(|t| t.is_some_and(Tier::is_wasm)),
             }
         })
         .collect()
@@ -392,7 +392,7 @@ fn table(r: &Results, rec: &Records) -> Table {
         let mut ids: Vec<&str> = r
             .runtimes
             .iter()
-            .filter(|info| !matches!(info.tier, Tier::Container | Tier::Native))
+            .filter(|info| info.tier.is_wasm())
             .map(|info| info.id.as_str())
             .filter(|id| {
                 r.cell(id, rec.workload)
@@ -403,11 +403,7 @@ fn table(r: &Results, rec: &Records) -> Table {
         ids.dedup();
         ids
     };
-    let wasm_ids = r
-        .runtimes
-        .iter()
-        .filter(|info| !matches!(info.tier, Tier::Container | Tier::Native))
-        .count();
+    let wasm_ids = r.runtimes.iter().filter(|info| info.tier.is_wasm()).count();
     let triple = format!("{} Linux", r.host.arch);
     table.rows.push(Row::new(vec![
         text("Portability"),
