@@ -8,7 +8,7 @@
 # (adapters/build.rs calls --native), so they are never committed.
 #
 #   scripts/build-workloads.sh              rebuild into workloads/wasm, workloads/fixtures and
-#                                           workloads/conformance/{wasi,sandbox}
+#                                           workloads/conformance/{wasi,sandbox,wasi-p2}
 #   scripts/build-workloads.sh --check      rebuild into a temporary folder and fail on any difference
 #   scripts/build-workloads.sh --native DIR build the native twins into DIR, with DIR/toolchain.txt
 set -euo pipefail
@@ -128,6 +128,19 @@ for suite in "${CONFORMANCE_SUITES[@]}"; do
     done
 done
 shopt -u nullglob
+# The behaviour suite's component twin: each preview-1 test wrapped as a WASI
+# 0.2 command component by Wasmtime's preview-1 adapter
+# (tools/componentize), run with the same json and fixtures (links to
+# wasi/'s), so a matrix shows each behaviour through both interfaces.
+mkdir -p "$out_conformance/wasi-p2"
+cargo run -q --manifest-path "$root/Cargo.toml" -p wasm-arena-componentize -- \
+    "$out_conformance/wasi-p2" "$out_conformance"/wasi/*.wasm
+if [[ "${1:-}" != "--check" ]]; then
+    ln -sfn ../wasi/fixtures conformance/wasi-p2/fixtures
+    for spec in conformance/wasi/*.json; do
+        [[ "$(basename "$spec")" == manifest.json ]] || ln -sf "../wasi/$(basename "$spec")" conformance/wasi-p2/
+    done
+fi
 
 if [[ "${1:-}" == "--check" ]]; then
     status=0

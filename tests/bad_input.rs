@@ -71,6 +71,11 @@ fn a_trap_fails_with_the_trap_message() {
         reason(&c).contains("trap: wasm `unreachable` instruction executed"),
         "{c:#}"
     );
+    // A failed assertion says why on stderr before it aborts.
+    assert!(
+        reason(&c).contains("the guest's last stderr line: assertion failed: trap.c"),
+        "{c:#}"
+    );
 }
 
 #[test]

@@ -163,24 +163,49 @@ fn the_project_suites_give_a_complete_matrix_that_matches_the_expectations() {
             assert!(r["observed"].is_string(), "{r:#}");
         }
     }
+    // The component twin: the same tests, as components.
+    let components = suite_tests("wasi-p2");
+    assert_eq!(components, wasi, "wasi-p2 is wasi's twin");
     for rt in &runtimes {
-        for (suite, tests) in [("wasi", &wasi), ("sandbox", &suite_tests("sandbox"))] {
+        for (suite, tests) in [
+            ("wasi", &wasi),
+            ("wasi-p2", &components),
+            ("sandbox", &suite_tests("sandbox")),
+        ] {
             for (test, _) in tests {
                 let key = (rt.to_string(), format!("{suite}/{test}"));
                 assert_eq!(seen.get(&key), Some(&1), "{key:?}");
             }
         }
     }
-    assert_eq!(results.len(), runtimes.len() * (wasi.len() + sandbox.len()));
+    assert_eq!(
+        results.len(),
+        runtimes.len() * (wasi.len() + components.len() + sandbox.len())
+    );
 
     // The reference runtime holds the sandbox, and fails no behaviour test
-    // but those its expectations file lists.
+    // but those its expectations file lists; it runs every component.
     for r in results
         .iter()
         .filter(|r| r["runtime"] == "wasmtime-cranelift")
     {
-        let known = r["suite"] == "wasi" && r["verdict"] == "expected-fail";
+        let known = r["suite"] != "sandbox" && r["verdict"] == "expected-fail";
         assert!(r["verdict"] == "pass" || known, "{r:#}");
+    }
+    // A runtime without components skips each with the reason, and is
+    // judged on the other suites all the same.
+    for r in results.iter().filter(|r| r["suite"] == "wasi-p2") {
+        let family = r["runtime"].as_str().unwrap().split('-').next().unwrap();
+        if ["wasmer", "wasmi", "wasmedge"].contains(&family) {
+            assert_eq!(r["verdict"], "skip", "{r:#}");
+            let reason = r["reason"].as_str().unwrap();
+            assert!(
+                reason.starts_with("needs WASI 0.2 components, which"),
+                "{reason}"
+            );
+        } else {
+            assert_ne!(r["verdict"], "skip", "{r:#}");
+        }
     }
 
     // Renderings: every runtime in the Markdown and the heat map.
@@ -307,6 +332,110 @@ fn verdicts_and_the_exit_status_follow_the_expectations_files() {
     assert_eq!(r["proc_code"]["verdict"], "skip");
     assert_eq!(r["proc_code"]["reason"], "not today");
     assert!(r["proc_code"]["observed"].is_null());
+}
+
+#[test]
+fn a_trapped_test_keeps_its_output_and_its_last_stderr_line_is_the_reason() {
+    let suite = tempfile::tempdir().unwrap();
+    std::fs::write(suite.path().join("manifest.json"), r#"{"name": "mini"}"#).unwrap();
+    // Prints `hi` on stdout and a Rust-like panic on stderr, then aborts.
+    let aborting = r#"(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "hi\n")
+  (data (i32.const 32) "assertion failed: left == right\n")
+  (func (export "_start")
+    (i32.store (i32.const 0) (i32.const 16))
+    (i32.store (i32.const 4) (i32.const 3))
+    (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+    (i32.store (i32.const 0) (i32.const 32))
+    (i32.store (i32.const 4) (i32.const 32))
+    (drop (call $write (i32.const 2) (i32.const 0) (i32.const 1) (i32.const 8)))
+    unreachable))"#;
+    std::fs::write(suite.path().join("proc_abort.wat"), aborting).unwrap();
+    let expectations = tempfile::tempdir().unwrap();
+    let (output, r) = mini_run(suite.path(), expectations.path());
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    let result = &r["proc_abort"];
+    assert_eq!(result["verdict"], "fail");
+    let reason = result["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("the guest's last stderr line: assertion failed: left == right"),
+        "{reason}"
+    );
+    assert_eq!(result["stdout"], "hi\n");
+    assert_eq!(result["stderr"], "assertion failed: left == right\n");
+}
+
+#[test]
+fn components_run_where_the_runtime_has_their_wasi_version_and_are_skipped_elsewhere() {
+    // Two components of the project's twin in the official layout: a folder
+    // named for its version and a manifest without one. As wasm32-wasip3 the
+    // same binaries are WASI 0.3 tests, which Wasmtime's adapter lacks.
+    let official = tempfile::tempdir().unwrap();
+    let twin = conformance_dir().join("wasi-p2");
+    for version in ["wasm32-wasip2", "wasm32-wasip3"] {
+        let dir = official.path().join(version);
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(
+            dir.join("manifest.json"),
+            format!(r#"{{"name": "{version}"}}"#),
+        )
+        .unwrap();
+        for file in ["args_count.wasm", "args_count.json", "proc_exit_zero.wasm"] {
+            std::fs::copy(twin.join(file), dir.join(file)).unwrap();
+        }
+    }
+    let out = tempfile::tempdir().unwrap();
+    let dir = |v: &str| official.path().join(v).display().to_string();
+    let output = wasm_arena(&[
+        "conformance",
+        "--runtime",
+        "wasmtime-cranelift",
+        "--suite",
+        &dir("wasm32-wasip2"),
+        "--suite",
+        &dir("wasm32-wasip3"),
+        "--out",
+        &out.path().display().to_string(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let m = read_matrix(out.path());
+    let verdicts: BTreeMap<String, (String, String)> = m["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                format!(
+                    "{}/{}",
+                    r["suite"].as_str().unwrap(),
+                    r["test"].as_str().unwrap()
+                ),
+                (
+                    r["verdict"].as_str().unwrap().to_string(),
+                    r["reason"].as_str().unwrap_or("").to_string(),
+                ),
+            )
+        })
+        .collect();
+    assert_eq!(verdicts["wasm32-wasip2/args_count"].0, "pass");
+    assert_eq!(verdicts["wasm32-wasip2/proc_exit_zero"].0, "pass");
+    let (verdict, reason) = &verdicts["wasm32-wasip3/args_count"];
+    assert_eq!(verdict, "skip");
+    assert!(
+        reason
+            .starts_with("needs WASI 0.3 components, which wasmtime-cranelift lacks: Wasmtime 48"),
+        "{reason}"
+    );
+    let interfaces: Vec<&str> = m["suites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["tests"].as_array().unwrap())
+        .map(|t| t["interface"].as_str().unwrap())
+        .collect();
+    assert_eq!(interfaces, ["wasi-0.2", "wasi-0.2", "wasi-0.3", "wasi-0.3"]);
 }
 
 #[test]

@@ -41,6 +41,25 @@ impl RunError {
     }
 }
 
+impl RunError {
+    /// A trap with the last line the guest wrote to stderr before it: a Rust
+    /// or C program that aborts says why there (a failed assertion, a panic),
+    /// and the trap alone ("unreachable") does not. Other errors are left as
+    /// they are.
+    pub fn with_last_stderr_line(self, stderr: &[u8]) -> RunError {
+        let RunError::Trap(message) = self else {
+            return self;
+        };
+        let text = String::from_utf8_lossy(stderr);
+        match text.lines().rev().map(str::trim).find(|l| !l.is_empty()) {
+            Some(line) => {
+                RunError::Trap(format!("{message}; the guest's last stderr line: {line}"))
+            }
+            None => RunError::Trap(message),
+        }
+    }
+}
+
 fn fmt_duration(d: Duration) -> String {
     format!("{:.3} s", d.as_secs_f64())
 }

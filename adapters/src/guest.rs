@@ -100,7 +100,8 @@ pub(crate) trait Guest {
     /// The most memory the guest asked for that the memory cap refused.
     fn memory_refused(&self) -> Option<u64>;
 
-    /// What the guest wrote to stdout and stderr; asked last, once a run is over.
+    /// What the guest has written to stdout and stderr so far, all of it
+    /// each time it is asked.
     fn output(&mut self) -> (Vec<u8>, Vec<u8>);
 }
 
@@ -112,6 +113,10 @@ impl<G: Guest> Instance for G {
 
     fn call_plugin(&mut self, plugin: &PluginCalls) -> Result<RunOutcome, RunError> {
         call_plugin(self, plugin)
+    }
+
+    fn output(&mut self) -> (Vec<u8>, Vec<u8>) {
+        Guest::output(self)
     }
 }
 
@@ -126,24 +131,9 @@ fn run<G: Guest>(guest: &mut G) -> Result<RunOutcome, RunError> {
             whole = begin.elapsed();
             result.map(drop)
         })
-        .map_err(|error| said_before(guest, error))?;
+        .map_err(|error| error.with_last_stderr_line(&Guest::output(guest).1))?;
     let (region, execute) = region(guest.marked(), guest.marks(), whole);
     Ok(outcome(guest, exit_code, region, execute))
-}
-
-/// A trap with the last line the guest wrote to stderr before it: a Rust
-/// or C program that aborts says why there (a failed assertion, a panic),
-/// and the trap alone ("unreachable") does not.
-fn said_before<G: Guest>(guest: &mut G, error: RunError) -> RunError {
-    let RunError::Trap(message) = error else {
-        return error;
-    };
-    let (_, stderr) = guest.output();
-    let text = String::from_utf8_lossy(&stderr);
-    match text.lines().rev().map(str::trim).find(|l| !l.is_empty()) {
-        Some(line) => RunError::Trap(format!("{message}; the guest's last stderr line: {line}")),
-        None => RunError::Trap(message),
-    }
 }
 
 /// What a run is timed by: the markers, when a marked module called both in

@@ -173,6 +173,10 @@ pub enum Capability {
     /// warm host, density): false for runtimes that run each instance in a
     /// process of its own.
     SharedHost,
+    /// Running a WASI 0.2 command component (`wasi:cli/run@0.2`).
+    Components,
+    /// Running a WASI 0.3 command component (`wasi:cli/run@0.3`, async).
+    WasiP3,
 }
 
 impl std::fmt::Display for Capability {
@@ -184,6 +188,60 @@ impl std::fmt::Display for Capability {
             Capability::ReadOnlyPreopens => "read-only preopens",
             Capability::Precompile => "precompile",
             Capability::SharedHost => "instances in one host process",
+            Capability::Components => "WASI 0.2 components",
+            Capability::WasiP3 => "WASI 0.3 components",
+        })
+    }
+}
+
+/// The WASI interface a binary is written against, as its header and names
+/// tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Interface {
+    /// A core module importing `wasi_snapshot_preview1` (or nothing).
+    Preview1,
+    /// A component of WASI 0.2.
+    #[serde(rename = "wasi-0.2")]
+    Wasi02,
+    /// A component of WASI 0.3.
+    #[serde(rename = "wasi-0.3")]
+    Wasi03,
+}
+
+impl Interface {
+    /// A binary's interface: a core module is preview 1; a component is 0.3
+    /// when it names `wasi:cli/run@0.3` (a byte search of its import and
+    /// export names: no component written against 0.2 names that), else 0.2.
+    pub fn of(wasm: &[u8]) -> Interface {
+        // The preamble: magic, then version 0x0d and layer 1 for a component.
+        if wasm.len() < 8 || &wasm[..4] != b"\0asm" || wasm[6..8] != [1, 0] {
+            return Interface::Preview1;
+        }
+        const P3_RUN: &[u8] = b"wasi:cli/run@0.3";
+        if wasm.windows(P3_RUN.len()).any(|w| w == P3_RUN) {
+            Interface::Wasi03
+        } else {
+            Interface::Wasi02
+        }
+    }
+
+    /// What a runtime needs to run such a binary, if anything beyond a core module.
+    pub fn needs(self) -> &'static [Capability] {
+        match self {
+            Interface::Preview1 => &[],
+            Interface::Wasi02 => &[Capability::Components],
+            Interface::Wasi03 => &[Capability::Components, Capability::WasiP3],
+        }
+    }
+}
+
+impl std::fmt::Display for Interface {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Interface::Preview1 => "preview 1",
+            Interface::Wasi02 => "WASI 0.2",
+            Interface::Wasi03 => "WASI 0.3",
         })
     }
 }
@@ -205,6 +263,23 @@ pub struct RuntimeInfo {
     /// the report says which guarantees did not hold.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub unsupported: BTreeMap<Capability, String>,
+}
+
+impl RuntimeInfo {
+    /// Records that this runtime runs no component at all, WASI 0.2 or 0.3,
+    /// and why.
+    #[cfg(any(
+        feature = "wasmer",
+        feature = "wasmi",
+        feature = "wasmedge",
+        feature = "v8"
+    ))]
+    pub(crate) fn without_components(mut self, why: &str) -> RuntimeInfo {
+        for capability in [Capability::Components, Capability::WasiP3] {
+            self.unsupported.insert(capability, why.to_string());
+        }
+        self
+    }
 }
 
 /// Which part of `_start` the execute time covers.
@@ -293,5 +368,31 @@ pub trait Instance {
     /// As [`Module::compile_time`], for instantiation.
     fn instantiate_time(&self) -> Option<Duration> {
         None
+    }
+    /// What the guest wrote to stdout and stderr, kept when a run fails: a
+    /// trapped program's output says how far it got. Nothing for runtimes
+    /// that keep no output of a failed run (a native twin, a container).
+    fn output(&mut self) -> (Vec<u8>, Vec<u8>) {
+        Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_binary_says_its_interface() {
+        let module = wat::parse_str("(module)").unwrap();
+        assert_eq!(Interface::of(&module), Interface::Preview1);
+        let component = wat::parse_str("(component)").unwrap();
+        assert_eq!(Interface::of(&component), Interface::Wasi02);
+        let p3 = wat::parse_str(r#"(component (import "wasi:cli/run@0.3.0" (instance)))"#).unwrap();
+        assert_eq!(Interface::of(&p3), Interface::Wasi03);
+        assert_eq!(Interface::of(b"not wasm"), Interface::Preview1);
+        assert_eq!(
+            Interface::Wasi03.needs(),
+            [Capability::Components, Capability::WasiP3]
+        );
     }
 }

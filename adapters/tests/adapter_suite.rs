@@ -234,16 +234,29 @@ fn proc_exit_codes_are_reported() {
 }
 
 #[test]
-fn a_trap_is_reported_as_a_trap_with_its_message() {
+fn a_trap_is_reported_as_a_trap_with_its_message_and_the_output_before_it() {
     for rt in runtimes() {
-        let err = run(rt.as_ref(), "trap.wasm", &spec(&["trap"])).unwrap_err();
+        let id = rt.info().id;
+        let mut instance = rt
+            .compile(&fixture("trap.wasm"))
+            .and_then(|m| m.instantiate(&spec(&["trap"])))
+            .unwrap_or_else(|e| panic!("{id}: {e}"));
+        let err = instance.run().unwrap_err();
         let RunError::Trap(message) = &err else {
-            panic!("{}: {err}", rt.info().id)
+            panic!("{id}: {err}")
         };
+        assert!(message.contains("unreachable"), "{id}: {message}");
+        // What it said before it trapped is kept, and its last stderr line
+        // is in the message.
         assert!(
-            message.contains("unreachable"),
-            "{}: {message}",
-            rt.info().id
+            message.ends_with("the guest's last stderr line: assertion failed: trap.c"),
+            "{id}: {message}"
+        );
+        let (out, err) = instance.output();
+        assert_eq!(
+            (out.as_slice(), err.as_slice()),
+            (&b"about to trap\n"[..], &b"assertion failed: trap.c\n"[..]),
+            "{id}"
         );
     }
 }

@@ -19,7 +19,8 @@ pub struct Args {
     #[arg(long, value_delimiter = ',')]
     runtime: Vec<String>,
     /// A suite directory (manifest.json, NAME.wasm, NAME.json); repeatable
-    /// (default: the project's own suites, `wasi` and `sandbox`).
+    /// (default: the project's own suites, `wasi`, its component twin
+    /// `wasi-p2` and `sandbox`).
     #[arg(long)]
     suite: Vec<PathBuf>,
     /// Directory of per-runtime expectations files (`<runtime-id>.toml`).
@@ -68,7 +69,7 @@ pub fn execute(args: Args) -> Result<Outcome, Error> {
     }
     let runtimes: Vec<_> = usable.iter().map(|d| d.configured_info()).collect();
     let suite_dirs = if args.suite.is_empty() {
-        ["wasi", "sandbox"]
+        ["wasi", "wasi-p2", "sandbox"]
             .map(|s| conformance_dir().join(s))
             .to_vec()
     } else {

@@ -5,9 +5,10 @@ use std::time::Duration;
 
 use tempfile::TempDir;
 
+use super::component;
 use super::node::{self, Launcher, Node, Reply, json, json_path, other};
 use crate::{
-    Capability, Instance, Module, PluginCalls, Resident, RunError, RunOutcome, Runtime,
+    Capability, Instance, Interface, Module, PluginCalls, Resident, RunError, RunOutcome, Runtime,
     RuntimeDescriptor, RuntimeInfo, TimedRegion, WasiSpec,
 };
 
@@ -104,7 +105,13 @@ impl Runtime for V8 {
             ),
             ("compile_threads".into(), self.threads.to_string()),
             ("proposals".into(), "V8 defaults".into()),
-            ("wasi".into(), "node:wasi preview1".into()),
+            (
+                "wasi".into(),
+                "node:wasi preview1 for modules; components transpiled by jco \
+                 (jco-transpile 0.15.0) on its WASI shims (preview2-shim 0.26.1, \
+                 preview3-shim 0.7.0)"
+                    .into(),
+            ),
             (
                 "timing".into(),
                 "phases timed inside node with process.hrtime".into(),
@@ -143,14 +150,25 @@ impl Runtime for V8 {
                     .into(),
             ),
         ]);
-        info
+        match component::jco() {
+            Ok(_) => info,
+            Err(why) => info.without_components(&why),
+        }
     }
 
     fn compile(&self, wasm: &[u8]) -> Result<Box<dyn Module>, RunError> {
+        if Interface::of(wasm) != Interface::Preview1 {
+            return component::compile(&self.launcher, wasm);
+        }
         self.module("compile", wasm)
     }
 
     fn precompile(&self, wasm: &[u8]) -> Result<Option<Vec<u8>>, RunError> {
+        if Interface::of(wasm) != Interface::Preview1 {
+            return Err(RunError::Unsupported(
+                "a component has no V8 artifact: jco transpiles it at each compile".into(),
+            ));
+        }
         let mut loaded = self.start("compile", wasm)?;
         let path = loaded.dir.path().join("artifact");
         let request = format!(r#"{{"op":"precompile","path":{}}}"#, json_path(&path)?);
@@ -277,7 +295,9 @@ impl V8Instance {
 
 impl Instance for V8Instance {
     fn run(&mut self) -> Result<RunOutcome, RunError> {
-        let reply = self.execute(r#"{"op":"run"}"#)?;
+        let reply = self
+            .execute(r#"{"op":"run"}"#)
+            .map_err(|error| error.with_last_stderr_line(&self.output().1))?;
         let region = if reply.get("markers")? == 1 {
             TimedRegion::Markers
         } else {
@@ -295,6 +315,12 @@ impl Instance for V8Instance {
 
     fn instantiate_time(&self) -> Option<Duration> {
         Some(self.instantiated)
+    }
+
+    /// What the guest's files hold: node writes them as the guest writes.
+    fn output(&mut self) -> (Vec<u8>, Vec<u8>) {
+        let read = |name: &str| std::fs::read(self.dir.path().join(name)).unwrap_or_default();
+        (read("stdout"), read("stderr"))
     }
 }
 

@@ -5,6 +5,8 @@
 //! is a SIGKILL of that node; its peak RSS is read when it is reaped.
 
 #[cfg(feature = "v8")]
+mod component;
+#[cfg(feature = "v8")]
 mod engine;
 #[cfg(feature = "v8")]
 mod node;

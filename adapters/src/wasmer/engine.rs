@@ -186,7 +186,12 @@ impl Runtime for Wasmer {
              without write access (writing to them fails)"
                 .into(),
         );
-        info
+        let why = format!(
+            "component model not supported by wasmer {}: it runs core modules (WASI preview 1, \
+             WASIX) only",
+            info.version
+        );
+        info.without_components(&why)
     }
 
     fn compile(&self, wasm: &[u8]) -> Result<Box<dyn Module>, RunError> {
@@ -290,8 +295,8 @@ impl Module for WasmerModule {
                 .time_budget
                 .filter(|_| crate::in_runtime_budget()),
             cap,
-            stdout: stdout.1,
-            stderr: stderr.1,
+            stdout: Captured::new(stdout.1),
+            stderr: Captured::new(stderr.1),
             tokio: self.tokio.clone(),
             running: self.running.clone(),
             watchdog: self.watchdog.clone(),
@@ -345,8 +350,8 @@ struct WasmerInstance {
     marked: bool,
     budget: Option<Duration>,
     cap: SharedCap,
-    stdout: Pipe,
-    stderr: Pipe,
+    stdout: Captured,
+    stderr: Captured,
     tokio: Arc<tokio::runtime::Runtime>,
     running: Arc<Mutex<Option<wasmer::Interrupter>>>,
     watchdog: Arc<Watchdog>,
@@ -464,19 +469,34 @@ impl Guest for WasmerInstance {
 
     fn output(&mut self) -> (Vec<u8>, Vec<u8>) {
         self.env.on_exit(&mut self.store, None);
-        (drain(&mut self.stdout), drain(&mut self.stderr))
+        (self.stdout.all(), self.stderr.all())
     }
 }
 
-/// Everything the guest wrote to a pipe; its writing end is still open, so
-/// read what is buffered without waiting for end of file.
-fn drain(pipe: &mut Pipe) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut chunk = [0; 64 << 10];
-    while let Some(n @ 1..) = pipe.try_read(&mut chunk) {
-        out.extend_from_slice(&chunk[..n]);
+/// The reading end of a guest's stdout or stderr and what was read from it.
+struct Captured {
+    pipe: Pipe,
+    read: Vec<u8>,
+}
+
+impl Captured {
+    fn new(pipe: Pipe) -> Captured {
+        Captured {
+            pipe,
+            read: Vec::new(),
+        }
     }
-    out
+
+    /// Everything the guest wrote so far. The writing end is still open, so
+    /// this reads what is buffered without waiting for end of file, and keeps
+    /// it for the next time it is asked.
+    fn all(&mut self) -> Vec<u8> {
+        let mut chunk = [0; 64 << 10];
+        while let Some(n @ 1..) = self.pipe.try_read(&mut chunk) {
+            self.read.extend_from_slice(&chunk[..n]);
+        }
+        self.read.clone()
+    }
 }
 
 fn user(error: impl std::error::Error + Send + Sync + 'static) -> RuntimeError {

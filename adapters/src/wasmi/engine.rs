@@ -124,7 +124,11 @@ impl Runtime for Wasmi {
              bytecode in memory"
                 .into(),
         )]);
-        info
+        let why = format!(
+            "component model not supported by wasmi {}: it runs core modules only",
+            info.version
+        );
+        info.without_components(&why)
     }
 
     fn compile(&self, wasm: &[u8]) -> Result<Box<dyn Module>, RunError> {

@@ -2,19 +2,22 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use wasmtime::component::Component;
 use wasmtime::{
     AsContextMut, Caller, Config, Engine, Extern, InstanceAllocationStrategy, Linker, Memory,
-    OptLevel, PoolingAllocationConfig, ResourceLimiter, Store, Strategy, Trap, TypedFunc,
-    WasmBacktrace,
+    OptLevel, PoolingAllocationConfig, Precompiled, ResourceLimiter, Store, Strategy, Trap,
+    TypedFunc, WasmBacktrace,
 };
 use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
 use wasmtime_wasi::{FsPerms, I32Exit, WasiCtxBuilder};
 
-use super::{Compiler, Variant};
+use super::{Compiler, Variant, component};
 use crate::guest::{self, Guest, Marks, MemoryCap, Signature, Typed};
 use crate::watchdog::Watchdog;
-use crate::{Instance, Module, RunError, Runtime, RuntimeInfo, WasiSpec, registry};
+use crate::{
+    Capability, Instance, Interface, Module, RunError, Runtime, RuntimeInfo, WasiSpec, registry,
+};
 
 /// Most output a guest may write to stdout or stderr in one run.
 const OUTPUT_CAPACITY: usize = 256 << 20;
@@ -25,6 +28,7 @@ pub(super) struct Wasmtime {
     linker: Arc<Linker<State>>,
     /// Bumps the epoch at a deadline; none without the in-runtime budget.
     watchdog: Option<Arc<Watchdog>>,
+    components: component::Host,
 }
 
 impl Wasmtime {
@@ -76,6 +80,7 @@ impl Wasmtime {
             engine,
             linker: Arc::new(linker),
             watchdog,
+            components: component::Host::default(),
         }))
     }
 
@@ -117,30 +122,50 @@ impl Runtime for Wasmtime {
                 "proposals".into(),
                 "wasmtime defaults (simd, bulk-memory, ...)".into(),
             ),
-            ("wasi".into(), "wasmtime-wasi preview1".into()),
+            (
+                "wasi".into(),
+                "wasmtime-wasi: preview1 for modules, 0.2 for components".into(),
+            ),
         ]);
-        registry::info(self.variant.id(), settings)
+        let mut info = registry::info(self.variant.id(), settings);
+        info.unsupported
+            .insert(Capability::WasiP3, component::NO_P3.into());
+        info
     }
 
     fn compile(&self, wasm: &[u8]) -> Result<Box<dyn Module>, RunError> {
-        let module = wasmtime::Module::from_binary(&self.engine, wasm)
-            .map_err(|e| RunError::rejected(format!("{e:#}")))?;
-        Ok(self.module(module))
+        let rejected = |e: wasmtime::Error| RunError::rejected(format!("{e:#}"));
+        if Interface::of(wasm) == Interface::Preview1 {
+            let module = wasmtime::Module::from_binary(&self.engine, wasm).map_err(rejected)?;
+            return Ok(self.module(module));
+        }
+        let component = Component::from_binary(&self.engine, wasm).map_err(rejected)?;
+        self.components.module(component, self.watchdog.clone())
     }
 
     fn precompile(&self, wasm: &[u8]) -> Result<Option<Vec<u8>>, RunError> {
-        self.engine
-            .precompile_module(wasm)
+        let artifact = if Interface::of(wasm) == Interface::Preview1 {
+            self.engine.precompile_module(wasm)
+        } else {
+            self.engine.precompile_component(wasm)
+        };
+        artifact
             .map(Some)
             .map_err(|e| RunError::rejected(format!("{e:#}")))
     }
 
     fn load_precompiled(&self, artifact: &[u8]) -> Result<Box<dyn Module>, RunError> {
-        // SAFETY: deserialising runs no code but trusts the artifact to be one
-        // this engine configuration produced; Wasmtime checks its header
-        // (version, target, settings) and rejects anything else.
-        let module = unsafe { wasmtime::Module::deserialize(&self.engine, artifact) }
-            .map_err(|e| RunError::InvalidModule(format!("{e:#}")))?;
+        let invalid = |e: wasmtime::Error| RunError::InvalidModule(format!("{e:#}"));
+        // SAFETY (both): deserialising runs no code but trusts the artifact to
+        // be one this engine configuration produced; Wasmtime checks its
+        // header (version, target, settings) and rejects anything else.
+        if Engine::detect_precompiled(artifact) == Some(Precompiled::Component) {
+            let component =
+                unsafe { Component::deserialize(&self.engine, artifact) }.map_err(invalid)?;
+            return self.components.module(component, self.watchdog.clone());
+        }
+        let module =
+            unsafe { wasmtime::Module::deserialize(&self.engine, artifact) }.map_err(invalid)?;
         Ok(self.module(module))
     }
 }
@@ -160,6 +185,47 @@ impl Module for WasmtimeModule {
     }
 
     fn instantiate(&self, wasi: &WasiSpec) -> Result<Box<dyn Instance>, RunError> {
+        let Wasi {
+            mut builder,
+            stdout,
+            stderr,
+        } = Wasi::new(wasi)?;
+        let state = State {
+            wasi: builder.build_p1(),
+            limiter: MemoryCap::new(wasi.limits.max_memory_bytes),
+            marks: Marks::default(),
+        };
+        let mut store = Store::new(self.module.engine(), state);
+        store.limiter(|s| &mut s.limiter);
+        if self.watchdog.is_some() {
+            store.set_epoch_deadline(1);
+        }
+        let instance = self
+            .linker
+            .instantiate(&mut store, &self.module)
+            .map_err(|e| RunError::Instantiate(format!("{e:#}")))?;
+        Ok(Box::new(WasmtimeInstance {
+            store,
+            instance,
+            marked: self.marked,
+            budget: wasi.limits.time_budget.filter(|_| self.watchdog.is_some()),
+            watchdog: self.watchdog.clone(),
+            stdout,
+            stderr,
+        }))
+    }
+}
+
+/// A guest's WASI context as granted, before it is built for preview 1 or
+/// for 0.2, with its captured output.
+pub(super) struct Wasi {
+    pub(super) builder: WasiCtxBuilder,
+    pub(super) stdout: MemoryOutputPipe,
+    pub(super) stderr: MemoryOutputPipe,
+}
+
+impl Wasi {
+    pub(super) fn new(wasi: &WasiSpec) -> Result<Wasi, RunError> {
         let stdout = MemoryOutputPipe::new(OUTPUT_CAPACITY);
         let stderr = MemoryOutputPipe::new(OUTPUT_CAPACITY);
         let mut builder = WasiCtxBuilder::new();
@@ -185,29 +251,11 @@ impl Module for WasmtimeModule {
                     ))
                 })?;
         }
-        let state = State {
-            wasi: builder.build_p1(),
-            limiter: MemoryCap::new(wasi.limits.max_memory_bytes),
-            marks: Marks::default(),
-        };
-        let mut store = Store::new(self.module.engine(), state);
-        store.limiter(|s| &mut s.limiter);
-        if self.watchdog.is_some() {
-            store.set_epoch_deadline(1);
-        }
-        let instance = self
-            .linker
-            .instantiate(&mut store, &self.module)
-            .map_err(|e| RunError::Instantiate(format!("{e:#}")))?;
-        Ok(Box::new(WasmtimeInstance {
-            store,
-            instance,
-            marked: self.marked,
-            budget: wasi.limits.time_budget.filter(|_| self.watchdog.is_some()),
-            watchdog: self.watchdog.clone(),
+        Ok(Wasi {
+            builder,
             stdout,
             stderr,
-        }))
+        })
     }
 }
 
@@ -343,7 +391,7 @@ fn echo(mut caller: Caller<'_, State>, ptr: i32, len: i32) -> i32 {
     }
 }
 
-fn trap_message(error: &wasmtime::Error, refused: Option<u64>) -> String {
+pub(super) fn trap_message(error: &wasmtime::Error, refused: Option<u64>) -> String {
     let mut message = match error.downcast_ref::<Trap>() {
         Some(trap) => trap.to_string(),
         None => format!("{error:#}"),
@@ -380,7 +428,7 @@ fn pooling() -> PoolingAllocationConfig {
     pool
 }
 
-fn other(error: impl std::fmt::Display) -> RunError {
+pub(super) fn other(error: impl std::fmt::Display) -> RunError {
     RunError::Other(error.to_string())
 }
 

@@ -5,6 +5,8 @@
 //! instantiation costs less than with the default on-demand allocator.
 
 #[cfg(feature = "wasmtime")]
+mod component;
+#[cfg(feature = "wasmtime")]
 mod engine;
 
 use crate::Tier;

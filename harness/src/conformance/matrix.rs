@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use wasm_arena_adapters::RuntimeInfo;
+use wasm_arena_adapters::{Interface, RuntimeInfo};
 
 use super::verdict::{Observed, Verdict};
 use crate::host::Host;
@@ -173,6 +173,14 @@ pub struct TestRecord {
     pub module: String,
     /// Unset when the module could not be read.
     pub sha256: Option<String>,
+    /// A core module of preview 1 or a component of WASI 0.2 or 0.3.
+    #[serde(default = "preview1")]
+    pub interface: Interface,
+}
+
+/// What matrices written before components were tested with.
+fn preview1() -> Interface {
+    Interface::Preview1
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -373,6 +381,7 @@ pub(crate) mod tests {
             category: category.into(),
             module: format!("s/{name}.wasm"),
             sha256: None,
+            interface: Interface::Preview1,
         };
         Matrix {
             schema_version: SCHEMA_VERSION,

@@ -17,6 +17,7 @@ use super::spec::{Suite, TestCase};
 use super::verdict::{self, Observed, Verdict};
 use crate::host::Host;
 use crate::output::progress::Progress;
+use crate::phase::Stage;
 use crate::verify::sha256_hex;
 use crate::worker::protocol::{Event, Observation, Task};
 use crate::worker::{self, Exit};
@@ -133,7 +134,6 @@ impl Conformance<'_> {
         }
         let lacking = case
             .test
-            .spec
             .required()
             .into_iter()
             .find_map(|c| case.runtime.unsupported.get(&c).map(|why| (c, why)));
@@ -155,7 +155,13 @@ impl Conformance<'_> {
         let (verdict, reason) =
             verdict::verdict(verdict::check(&case.test.spec, &observed), expected);
         let (stdout, stderr) = match &observed {
-            Observed::Exited { stdout, stderr, .. } => (Some(keep(stdout)), Some(keep(stderr))),
+            Observed::Exited { stdout, stderr, .. }
+            | Observed::Stopped {
+                stage: Stage::Execute,
+                stdout,
+                stderr,
+                ..
+            } => (Some(keep(stdout)), Some(keep(stderr))),
             _ => (None, None),
         };
         Ok(Some(TestResult {
@@ -209,25 +215,31 @@ impl Conformance<'_> {
         let began = Instant::now();
         let run = worker::run_worker(self.exe, &task, limit, self.interrupted, |_| {})?;
         let seconds = began.elapsed().as_secs_f64();
-        let event = run
-            .events
-            .into_iter()
-            .find(|e| matches!(e, Event::Exited { .. } | Event::Failed { .. }));
-        let observed = match (event, run.exit) {
+        let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+        let mut ended = None;
+        for event in run.events {
+            match event {
+                Event::Wrote {
+                    stdout: out,
+                    stderr: err,
+                } => (stdout, stderr) = (out, err),
+                Event::Exited { .. } | Event::Failed { .. } => ended = Some(event),
+                _ => {}
+            }
+        }
+        let observed = match (ended, run.exit) {
             (_, Exit::Interrupted) => return Ok(None),
-            (
-                Some(Event::Exited {
-                    code,
-                    stdout,
-                    stderr,
-                }),
-                _,
-            ) => Observed::Exited {
+            (Some(Event::Exited { code }), _) => Observed::Exited {
                 code,
                 stdout,
                 stderr,
             },
-            (Some(Event::Failed { stage, error }), _) => Observed::Stopped { stage, error },
+            (Some(Event::Failed { stage, error }), _) => Observed::Stopped {
+                stage,
+                error,
+                stdout,
+                stderr,
+            },
             (_, Exit::Signal { name, .. }) => Observed::Crashed { signal: name },
             (_, Exit::TimedOut { after_ns }) => Observed::Killed {
                 after_s: after_ns as f64 / 1e9,
@@ -295,6 +307,7 @@ fn suite_record(suite: &Suite) -> SuiteRecord {
                 category: t.category().to_string(),
                 module: t.module.display().to_string(),
                 sha256: std::fs::read(&t.module).ok().map(|b| sha256_hex(&b)),
+                interface: t.interface,
             })
             .collect(),
     }

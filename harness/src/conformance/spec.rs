@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
-use wasm_arena_adapters::Capability;
+use wasm_arena_adapters::{Capability, Interface};
 
 /// A loaded suite: its manifest and its tests, sorted by name.
 #[derive(Debug, Clone)]
@@ -23,10 +23,23 @@ pub struct TestCase {
     pub name: String,
     /// The `.wasm` or `.wat` file.
     pub module: PathBuf,
+    /// What the module is written against, which decides the runtimes that
+    /// can run it.
+    pub interface: Interface,
     pub spec: TestSpec,
 }
 
 impl TestCase {
+    /// What the runtime must be able to do: what the spec asks and what the
+    /// module's interface needs (a component, WASI 0.3).
+    pub fn required(&self) -> Vec<Capability> {
+        let mut all = self.spec.required();
+        all.extend_from_slice(self.interface.needs());
+        all.sort();
+        all.dedup();
+        all
+    }
+
     /// The group a pass rate is given for: the name up to its first `_` or
     /// `-` (`fd_seek` is in `fd`), as the wasi-testsuite names its tests.
     pub fn category(&self) -> &str {
@@ -243,6 +256,12 @@ impl Suite {
             bail!("{} holds no .wasm or .wat tests", dir.display());
         }
 
+        // As the official runner: the manifest's version, else the
+        // directory's name when it is one (`tests/rust/wasm32-wasip3`).
+        let version = manifest.version.or_else(|| {
+            let name = dir.file_name()?.to_str()?;
+            name.starts_with("wasm32-wasip").then(|| name.to_string())
+        });
         let mut tests = Vec::with_capacity(modules.len());
         for (name, module) in modules {
             let json = dir.join(format!("{name}.json"));
@@ -266,14 +285,36 @@ impl Suite {
                 exact_output: manifest.exact_output,
                 ..spec
             };
-            tests.push(TestCase { name, module, spec });
+            let interface = interface(&module, version.as_deref());
+            tests.push(TestCase {
+                name,
+                module,
+                interface,
+                spec,
+            });
         }
         Ok(Suite {
             name: manifest.name,
-            version: manifest.version,
+            version,
             dir: dir.to_path_buf(),
             tests,
         })
+    }
+}
+
+/// A test module's interface, as its binary says; a component of a suite
+/// whose version is `wasm32-wasip3` is one of WASI 0.3 whatever its names
+/// say. A module that cannot be read or assembled is taken for preview 1:
+/// running it says what is wrong with it.
+fn interface(module: &Path, version: Option<&str>) -> Interface {
+    let bytes = match module.extension().and_then(|e| e.to_str()) {
+        Some("wat") => wat::parse_file(module).ok(),
+        _ => std::fs::read(module).ok(),
+    };
+    match bytes.map(|b| Interface::of(&b)) {
+        Some(Interface::Wasi02) if version == Some("wasm32-wasip3") => Interface::Wasi03,
+        Some(interface) => interface,
+        None => Interface::Preview1,
     }
 }
 

@@ -20,8 +20,14 @@ pub enum Observed {
         stderr: Vec<u8>,
     },
     /// The runtime stopped it at `stage`: a trap, the time budget, a module
-    /// it refused.
-    Stopped { stage: Stage, error: Failure },
+    /// it refused; with what the guest wrote before (nothing when it never
+    /// ran).
+    Stopped {
+        stage: Stage,
+        error: Failure,
+        stdout: Vec<u8>,
+        stderr: Vec<u8>,
+    },
     /// The worker process died of a signal: the runtime crashed.
     Crashed { signal: String },
     /// No result within the time limit: the harness killed the worker, so
@@ -51,7 +57,7 @@ impl Observed {
     pub fn describe(&self) -> String {
         match self {
             Observed::Exited { code, .. } => format!("{EXITED}{code}"),
-            Observed::Stopped { stage, error } => {
+            Observed::Stopped { stage, error, .. } => {
                 format!("stopped at {}: {error}", stage.name())
             }
             Observed::Crashed { signal } => format!("{CRASHED} ({signal})"),
@@ -70,6 +76,7 @@ impl Observed {
                     Failure::Runtime {
                         error: RunError::Trap(message),
                     },
+                ..
             } => Some(message),
             _ => None,
         }
@@ -261,6 +268,8 @@ mod tests {
         Observed::Stopped {
             stage,
             error: Failure::Runtime { error },
+            stdout: Vec::new(),
+            stderr: Vec::new(),
         }
     }
 

@@ -105,11 +105,15 @@ pub enum Event {
     Probed {
         wall_ns: u64,
     },
+    /// What an [`Observation`]'s guest wrote, whether it then exited or was
+    /// stopped (a trapped program's output says how far it got).
+    Wrote {
+        stdout: Vec<u8>,
+        stderr: Vec<u8>,
+    },
     /// How an [`Observation`]'s module ended when it ran to an exit.
     Exited {
         code: i32,
-        stdout: Vec<u8>,
-        stderr: Vec<u8>,
     },
     /// A host compiled its module: its resident size before any instance.
     Compiled {

@@ -52,30 +52,36 @@ fn read(path: &std::path::Path) -> Result<Vec<u8>, (Stage, Failure)> {
     })
 }
 
-/// Compiles, instantiates and runs the module once, and reports how it ended.
+/// Compiles, instantiates and runs the module once, and reports how it ended
+/// with what the guest wrote, also when it was stopped.
 fn observe(task: &Observation, emit: &mut impl FnMut(&Event) -> Result<()>) -> Result<Outcome> {
-    let outcome = wasm_arena_adapters::create(&task.runtime)
+    let instance = wasm_arena_adapters::create(&task.runtime)
         .map_err(runtime_failure(Stage::Setup))
         .and_then(|runtime| {
             let wasm = read(&task.wasm)?;
             let module = runtime
                 .compile(&wasm)
                 .map_err(runtime_failure(Stage::Compile))?;
-            let mut instance = module
+            module
                 .instantiate(&task.wasi)
-                .map_err(runtime_failure(Stage::Instantiate))?;
-            instance.run().map_err(runtime_failure(Stage::Execute))
+                .map_err(runtime_failure(Stage::Instantiate))
         });
-    match outcome {
+    let mut instance = match instance {
+        Ok(instance) => instance,
+        Err(failure) => return Ok(Err(failure)),
+    };
+    let run = instance.run();
+    let (stdout, stderr) = match &run {
+        Ok(o) => (o.stdout.clone(), o.stderr.clone()),
+        Err(_) => instance.output(),
+    };
+    emit(&Event::Wrote { stdout, stderr })?;
+    match run {
         Ok(o) => {
-            emit(&Event::Exited {
-                code: o.exit_code,
-                stdout: o.stdout,
-                stderr: o.stderr,
-            })?;
+            emit(&Event::Exited { code: o.exit_code })?;
             Ok(Ok(()))
         }
-        Err(failure) => Ok(Err(failure)),
+        Err(error) => Ok(Err(runtime_failure(Stage::Execute)(error))),
     }
 }
 
