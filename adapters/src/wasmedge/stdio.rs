@@ -47,10 +47,13 @@ pub(super) struct Output {
     pub(super) log: Vec<String>,
 }
 
-/// The guest's stdin: its bytes, then the temp file that holds them, made at
-/// the first run (instantiation is timed). Every run of the instance reads
-/// fd 0 on from where the last one stopped, as from one stream: fd 0 shares
-/// the file's offset.
+/// The guest's stdin: its bytes, then the reading end of a pipe that a
+/// thread writes them into and then closes, made at the first run
+/// (instantiation is timed). A pipe, as a shell or the official
+/// wasi-testsuite runner gives a program: WasmEdge's `poll_oneoff` watches
+/// fd 0 with epoll, which refuses a regular file (a test then sees EPERM).
+/// Every run of the instance reads fd 0 on from where the last one stopped,
+/// as from one stream.
 pub(super) struct Stdin {
     bytes: Vec<u8>,
     file: Option<File>,
@@ -65,10 +68,12 @@ impl Stdin {
         let file = match self.file.take() {
             Some(file) => file,
             None => {
-                let mut file = tempfile::tempfile()?;
-                file.write_all(&self.bytes)?;
-                file.seek(SeekFrom::Start(0))?;
-                file
+                let (reader, mut writer) = io::pipe()?;
+                let bytes = std::mem::take(&mut self.bytes);
+                // Ends when all is written, or when the reading end closes
+                // (the instance is dropped) on a guest that never read it all.
+                std::thread::spawn(move || writer.write_all(&bytes));
+                File::from(OwnedFd::from(reader))
             }
         };
         Ok(self.file.insert(file))
