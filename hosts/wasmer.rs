@@ -19,22 +19,17 @@
 //! `.` and `/`, as `wasmer run --volume`/`--mapdir` mount them (its
 //! `WasiRunner`); a grant of `/` replaces that root. `::ro` mounts it
 //! read-only, which `wasmer run` has no way to ask for: opening for writing,
-//! creating, removing and renaming fail with EPERM.
+//! creating, removing and renaming fail with EPERM. The adapter sets its
+//! grants up the same way, from the same file (`volumes.rs`).
 
 #[path = "common.rs"]
 mod common;
-
-use std::path::{Component, Path, PathBuf};
-use std::pin::Pin;
-use std::sync::Arc;
+#[path = "../adapters/src/wasmer/volumes.rs"]
+mod volumes;
 
 use common::{Clock, Command, Dir, Options};
 use wasmer::sys::{CompilerConfig, NativeEngineExt, Target};
 use wasmer::{Engine, Function, Imports, Instance, Module, Store};
-use wasmer_wasix::virtual_fs::{
-    self, FileOpener, FileSystem, FsError, MountFileSystem, OpenOptions, OpenOptionsConfig,
-    RootFileSystemBuilder, VirtualFile, host_fs,
-};
 use wasmer_wasix::{WasiEnv, WasiEnvBuilder, WasiError};
 
 fn main() {
@@ -164,7 +159,7 @@ fn llvm() -> Result<Box<dyn CompilerConfig>, String> {
 }
 
 /// The guest's WASI: its argv and environment, and the granted directories
-/// mounted in a virtual root, as `wasmer run` mounts its volumes.
+/// as `wasmer run` mounts them (`volumes.rs`).
 fn wasi(
     args: &[String],
     env: &[(String, String)],
@@ -172,138 +167,23 @@ fn wasi(
     engine: &Engine,
     tokio: &tokio::runtime::Handle,
 ) -> Result<WasiEnvBuilder, String> {
-    let mut mounts: Vec<(PathBuf, Arc<dyn FileSystem + Send + Sync>)> = Vec::new();
-    for dir in dirs {
-        let host = host_fs::FileSystem::new(tokio.clone(), &dir.host)
-            .map_err(|e| format!("preopen {}: {e}", dir.host.display()))?;
-        let fs: Arc<dyn FileSystem + Send + Sync> = if dir.read_only {
-            Arc::new(ReadOnly(host))
-        } else {
-            Arc::new(host)
-        };
-        mounts.push((guest_path(&dir.guest), fs));
-    }
-    // Wasmer's usual root (/bin, /dev, /etc, /tmp...), unless a directory is
-    // granted as the root itself.
-    let root = match mounts.iter().rposition(|(g, _)| g == Path::new("/")) {
-        Some(at) => mounts.remove(at).1,
-        None => {
-            let guests: Vec<&str> = mounts.iter().filter_map(|(g, _)| g.to_str()).collect();
-            Arc::new(RootFileSystemBuilder::default().build_tmp_ext(&guests))
-        }
-    };
-    let fs = MountFileSystem::new();
-    fs.mount("/", root).map_err(|e| format!("mount /: {e}"))?;
-    for (guest, dir) in mounts {
-        fs.mount(&guest, dir)
-            .map_err(|e| format!("mount {}: {e}", guest.display()))?;
-    }
-    let mut builder = WasiEnv::builder(args[0].clone())
+    let grants: Vec<volumes::Grant> = dirs
+        .iter()
+        .map(|d| volumes::Grant {
+            host: &d.host,
+            guest: &d.guest,
+            read_only: d.read_only,
+        })
+        .collect();
+    let builder = WasiEnv::builder(args[0].clone())
         .args(&args[1..])
         .envs(env.iter().cloned())
-        .engine(engine.clone())
-        .mount_fs(fs);
-    builder
-        .add_preopen_build(|p| {
-            p.directory("/")
-                .alias(".")
-                .read(true)
-                .write(true)
-                .create(true)
-        })
-        .map_err(|e| e.to_string())?;
-    builder.add_preopen_dir("/").map_err(|e| e.to_string())?;
-    Ok(builder)
-}
-
-/// Where a grant is mounted: its guest path, a relative one from the root
-/// (`.` is the root itself), as `wasmer run` places its volumes.
-fn guest_path(guest: &str) -> PathBuf {
-    let mut path = PathBuf::from("/");
-    for part in Path::new(guest).components() {
-        match part {
-            Component::Normal(name) => path.push(name),
-            Component::ParentDir => {
-                path.pop();
-            }
-            Component::RootDir | Component::CurDir | Component::Prefix(_) => {}
-        }
-    }
-    path
+        .engine(engine.clone());
+    volumes::mount(builder, &grants, tokio)
 }
 
 /// The timing markers some workloads call: nothing to time here.
 fn bench_imports(store: &mut Store, imports: &mut Imports) {
     imports.define("bench", "start", Function::new_typed(store, || {}));
     imports.define("bench", "end", Function::new_typed(store, || {}));
-}
-
-/// A host directory granted read-only: reads go through, anything that
-/// would change it fails with EPERM (wasmer-wasix's `FsError::PermissionDenied`),
-/// as Wasmtime answers a write to a read-only preopen. wasmer-wasix answers
-/// `path_filestat_set_times` and `path_link` from its own inode table without
-/// asking the file system: the guest sees them succeed, the host directory
-/// is left as it was.
-#[derive(Debug)]
-struct ReadOnly(host_fs::FileSystem);
-
-type Refused<'a> = Pin<Box<dyn Future<Output = virtual_fs::Result<()>> + Send + 'a>>;
-
-impl FileSystem for ReadOnly {
-    fn readlink(&self, path: &Path) -> virtual_fs::Result<PathBuf> {
-        self.0.readlink(path)
-    }
-
-    fn read_dir(&self, path: &Path) -> virtual_fs::Result<virtual_fs::ReadDir> {
-        self.0.read_dir(path)
-    }
-
-    fn create_dir(&self, _: &Path) -> virtual_fs::Result<()> {
-        Err(FsError::PermissionDenied)
-    }
-
-    fn create_symlink(&self, _: &Path, _: &Path) -> virtual_fs::Result<()> {
-        Err(FsError::PermissionDenied)
-    }
-
-    fn hard_link(&self, _: &Path, _: &Path) -> virtual_fs::Result<()> {
-        Err(FsError::PermissionDenied)
-    }
-
-    fn remove_dir(&self, _: &Path) -> virtual_fs::Result<()> {
-        Err(FsError::PermissionDenied)
-    }
-
-    fn rename<'a>(&'a self, _: &'a Path, _: &'a Path) -> Refused<'a> {
-        Box::pin(async { Err(FsError::PermissionDenied) })
-    }
-
-    fn metadata(&self, path: &Path) -> virtual_fs::Result<virtual_fs::Metadata> {
-        self.0.metadata(path)
-    }
-
-    fn symlink_metadata(&self, path: &Path) -> virtual_fs::Result<virtual_fs::Metadata> {
-        self.0.symlink_metadata(path)
-    }
-
-    fn remove_file(&self, _: &Path) -> virtual_fs::Result<()> {
-        Err(FsError::PermissionDenied)
-    }
-
-    fn new_open_options(&self) -> OpenOptions<'_> {
-        OpenOptions::new(self)
-    }
-}
-
-impl FileOpener for ReadOnly {
-    fn open(
-        &self,
-        path: &Path,
-        conf: &OpenOptionsConfig,
-    ) -> virtual_fs::Result<Box<dyn VirtualFile + Send + Sync + 'static>> {
-        if conf.write || conf.append || conf.create || conf.create_new || conf.truncate {
-            return Err(FsError::PermissionDenied);
-        }
-        self.0.new_open_options().options(conf.clone()).open(path)
-    }
 }

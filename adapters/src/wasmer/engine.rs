@@ -13,10 +13,10 @@ use wasmer::{
     Engine, Function, FunctionEnv, FunctionEnvMut, Imports, Memory, MemoryType, Pages,
     RuntimeError, Store, TableType, TypedFunction,
 };
-use wasmer_wasix::virtual_fs::{self, Pipe};
+use wasmer_wasix::virtual_fs::Pipe;
 use wasmer_wasix::{WasiEnv, WasiError, WasiFunctionEnv};
 
-use super::Compiler;
+use super::{Compiler, volumes};
 use crate::guest::{self, Guest, Marks, MemoryCap, Signature, Typed};
 use crate::watchdog::Watchdog;
 use crate::{Capability, Instance, Module, RunError, Runtime, RuntimeInfo, WasiSpec, registry};
@@ -177,13 +177,20 @@ impl Runtime for Wasmer {
                 ),
             ),
             ("proposals".into(), self.proposals.clone()),
-            ("wasi".into(), "wasmer-wasix preview1, host fs".into()),
+            (
+                "wasi".into(),
+                "wasmer-wasix preview1; grants mounted in a virtual root preopened as `.` and \
+                 `/`, as `wasmer run --volume` mounts them"
+                    .into(),
+            ),
         ]);
         let mut info = registry::info(self.compiler.id(), settings);
         info.unsupported.insert(
             Capability::ReadOnlyPreopens,
-            "not enforced by wasmer-wasix: a guest can still create files in a directory granted \
-             without write access (writing to them fails)"
+            "partly enforced: writes, creation, removal and renames in a directory granted \
+             without write access fail with EPERM (volumes.rs), but wasmer-wasix answers \
+             path_filestat_set_times and path_link from its own inode table, so they succeed \
+             in the guest's view (the host file is left as it was)"
                 .into(),
         );
         let why = format!(
@@ -240,30 +247,24 @@ impl Module for WasmerModule {
         let (mut stdin_tx, stdin) = Pipe::channel();
         std::io::Write::write_all(&mut stdin_tx, &wasi.stdin).map_err(|e| instantiate(&e))?;
         stdin_tx.close();
-        let host = virtual_fs::host_fs::FileSystem::new(self.tokio.handle().clone(), "/")
-            .map_err(|e| instantiate(&e))?;
-        let mut builder = WasiEnv::builder(wasi.args.first().cloned().unwrap_or_default())
+        let builder = WasiEnv::builder(wasi.args.first().cloned().unwrap_or_default())
             .args(wasi.args.iter().skip(1))
             .envs(wasi.env.iter().cloned())
             .stdin(Box::new(stdin))
             .stdout(Box::new(stdout.0))
             .stderr(Box::new(stderr.0))
-            .fs(Arc::new(host) as Arc<dyn virtual_fs::FileSystem + Send + Sync>)
             .engine(self.engine.clone());
-        for preopen in &wasi.preopens {
-            let writable = !preopen.read_only;
-            builder = builder
-                .preopen_build(|p| {
-                    p.directory(&preopen.host)
-                        .alias(&preopen.guest)
-                        .read(true)
-                        .write(writable)
-                        .create(writable)
-                })
-                .map_err(|e| {
-                    RunError::Instantiate(format!("cannot preopen {}: {e}", preopen.host.display()))
-                })?;
-        }
+        let grants: Vec<volumes::Grant> = wasi
+            .preopens
+            .iter()
+            .map(|p| volumes::Grant {
+                host: &p.host,
+                guest: &p.guest,
+                read_only: p.read_only,
+            })
+            .collect();
+        let builder =
+            volumes::mount(builder, &grants, self.tokio.handle()).map_err(RunError::Instantiate)?;
         let mut store = Store::new(self.engine.clone());
         let mut env = builder.finalize(&mut store).map_err(|e| instantiate(&e))?;
         let mut imports = env

@@ -4,6 +4,8 @@
 
 #[cfg(feature = "wasmer")]
 mod engine;
+#[cfg(feature = "wasmer")]
+mod volumes;
 
 use crate::Tier;
 use crate::registry::{ColdHost, Factory, RuntimeDescriptor, Version};
