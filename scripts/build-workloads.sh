@@ -28,6 +28,8 @@ WASM_RUSTFLAGS=(--target wasm32-wasi "${RUST_OPT[@]}" -C strip=debuginfo --remap
 C_WORKLOADS=(empty hello sha256 nbody spectralnorm mandelbrot matmul quicksort fib base64 crc32 lz
     wordfreq wasiio edge plugin data)
 RUST_WORKLOADS=(fannkuch json)
+# Workloads also built as WASI 0.2 components (the catalog's `component`).
+COMPONENT_WORKLOADS=(wasiio.wasm edge.wasm)
 # Extra wasm flags for some C workloads.
 declare -A WASM_EXTRA=(
     # No libc at all: the floor of every phase.
@@ -135,6 +137,15 @@ shopt -u nullglob
 mkdir -p "$out_conformance/wasi-p2"
 cargo run -q --manifest-path "$root/Cargo.toml" -p wasm-arena-componentize -- \
     "$out_conformance/wasi-p2" "$out_conformance"/wasi/*.wasm
+# The catalog's `component` workloads: the same modules as WASI 0.2
+# components, markers and all, as wasm/NAME.p2.wasm.
+components="$(mktemp -d)"
+cargo run -q --manifest-path "$root/Cargo.toml" -p wasm-arena-componentize -- \
+    "$components" "${COMPONENT_WORKLOADS[@]/#/$out_wasm/}"
+for name in "${COMPONENT_WORKLOADS[@]}"; do
+    mv "$components/$name" "$out_wasm/${name%.wasm}.p2.wasm"
+done
+rmdir "$components"
 if [[ "${1:-}" != "--check" ]]; then
     ln -sfn ../wasi/fixtures conformance/wasi-p2/fixtures
     for spec in conformance/wasi/*.json; do

@@ -58,6 +58,25 @@ fn every_workload_is_verified_on_cranelift_and_native() {
             );
             continue;
         }
+        if id.ends_with("-p2") {
+            // A component of a catalog module: no twin of its own.
+            assert_eq!(native["status"], "unsupported", "{native:#}");
+            if id == "edge-p2" {
+                // Found here: once edge's heap has grown a few MiB, the next
+                // write trips an assertion of Wasmtime's preview-1 adapter
+                // inside the component (on V8 through jco too).
+                assert_eq!(wasm["status"], "failed", "{wasm:#}");
+                let reason = wasm["error"].as_str().unwrap();
+                assert!(
+                    reason.contains("assertion failed at adapter line"),
+                    "{reason}"
+                );
+                continue;
+            }
+            assert_verified(wasm);
+            assert_eq!(wasm["region"], "markers", "{id}");
+            continue;
+        }
         assert_verified(wasm);
         if w["language"] == "wasm" {
             // Generated as Wasm: no source to build a twin from.

@@ -139,7 +139,7 @@ fn run<G: Guest>(guest: &mut G) -> Result<RunOutcome, RunError> {
 /// What a run is timed by: the markers, when a marked module called both in
 /// order, else the whole `_start` call that took `whole`. A marked module that
 /// exited before reaching `bench.end` is timed whole, and the result says so.
-fn region(marked: bool, marks: Marks, whole: Duration) -> (TimedRegion, Duration) {
+pub(crate) fn region(marked: bool, marks: Marks, whole: Duration) -> (TimedRegion, Duration) {
     match (marked, marks.start, marks.end) {
         (true, Some(s), Some(e)) if e >= s => (TimedRegion::Markers, e - s),
         _ => (TimedRegion::WholeStart, whole),

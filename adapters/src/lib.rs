@@ -236,6 +236,21 @@ impl Interface {
     }
 }
 
+/// Refuses a binary whose interface `runtime` says it cannot run, with the
+/// runtime's reason, before anything is compiled: a component given to a
+/// runtime of core modules only is unsupported there, not invalid.
+pub fn check_interface(runtime: &dyn Runtime, wasm: &[u8]) -> Result<(), RunError> {
+    let info = runtime.info();
+    match Interface::of(wasm)
+        .needs()
+        .iter()
+        .find_map(|c| info.unsupported.get(c).map(|why| (c, why)))
+    {
+        Some((capability, why)) => Err(RunError::Unsupported(format!("{capability}: {why}"))),
+        None => Ok(()),
+    }
+}
+
 impl std::fmt::Display for Interface {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {

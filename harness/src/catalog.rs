@@ -61,6 +61,11 @@ pub struct Entry {
     /// A plugin workload (a WASI reactor the host calls): the first call's
     /// input; each size says how many `calls`.
     plugin_input: Option<PathBuf>,
+    /// The same program as a WASI 0.2 command component (built from `wasm`
+    /// by the build script): the catalog then has a workload `<id>-p2` too,
+    /// the same in all but its binary, so a report shows what moving from
+    /// preview 1 to 0.2 costs.
+    component: Option<PathBuf>,
     /// For a third-party module that is not shipped: the command that fetches it.
     pub fetch: Option<String>,
     /// Longest one iteration may take, compile included, when that is more
@@ -525,6 +530,21 @@ fn entries(path: &Path) -> Result<Vec<Entry>> {
             }
         }
     }
+    let twins: Vec<Entry> = file
+        .workload
+        .iter()
+        .filter_map(|entry| {
+            let component = entry.component.clone()?;
+            Some(Entry {
+                id: format!("{}-p2", entry.id),
+                description: format!("{}; as a WASI 0.2 component", entry.description),
+                wasm: component,
+                component: None,
+                ..entry.clone()
+            })
+        })
+        .collect();
+    file.workload.extend(twins);
     Ok(file.workload)
 }
 

@@ -12,7 +12,8 @@
 //
 // A run that ends by returning writes one JSON line to fd 3: how it ended
 // ("ok"; "error": `run` returned its error; "trap"; "host": node or the shims
-// failed, the message says how) and the nanoseconds of the call. A guest that
+// failed, the message says how) and the nanoseconds of the call, or between
+// the guest's `bench` markers when it called both ("markers"). A guest that
 // exits through wasi:cli/exit ends the process at once with its code and
 // writes nothing.
 import fs from 'node:fs';
@@ -23,21 +24,32 @@ const [mode, ...rest] = process.argv.slice(2);
 
 if (mode === 'transpile') {
   const { transpileBytes } = await import('@bytecodealliance/jco-transpile');
-  const { files } = await transpileBytes(fs.readFileSync(rest[0]), { name: 'component' });
+  const { files } = await transpileBytes(fs.readFileSync(rest[0]), {
+    name: 'component',
+    // A workload's markers, its own `bench` interface: the file below.
+    map: { bench: './bench.js' },
+  });
   for (const [name, data] of Object.entries(files)) {
     // The TypeScript declarations are for people, not for node.
     if (!name.endsWith('.d.ts')) fs.writeFileSync(`${here}/${name}`, data);
   }
+  fs.writeFileSync(
+    `${here}/bench.js`,
+    'export const start = () => { globalThis.benchStart = process.hrtime.bigint(); };\n' +
+      'export const end = () => { globalThis.benchEnd = process.hrtime.bigint(); };\n',
+  );
 } else if (mode === 'run') {
-  const report = (ended, message, nanos) =>
-    fs.writeSync(3, JSON.stringify({ ended, message, nanos }) + '\n');
+  const report = (ended, message, nanos, markers) =>
+    fs.writeSync(3, JSON.stringify({ ended, message, nanos, markers }) + '\n');
   try {
-    const [ended, message, nanos] = await run(...rest.map((json) => JSON.parse(json)));
-    report(ended, message, nanos);
+    const [ended, message, whole] = await run(...rest.map((json) => JSON.parse(json)));
+    const { benchStart, benchEnd } = globalThis;
+    const markers = benchStart !== undefined && benchEnd !== undefined && benchEnd >= benchStart;
+    report(ended, message, markers ? Number(benchEnd - benchStart) : whole, markers);
     // Let the shim's I/O worker write out what the guest wrote, then exit.
     process.exitCode = ended === 'ok' ? 0 : 1;
   } catch (e) {
-    report('host', String(e?.stack ?? e), 0);
+    report('host', String(e?.stack ?? e), 0, false);
     process.exitCode = 125;
   }
 } else {

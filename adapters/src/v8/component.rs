@@ -153,8 +153,9 @@ struct ComponentRun {
 }
 
 impl Instance for ComponentRun {
-    /// Runs the node; the execute time is its call of `wasi:cli/run`, or the
-    /// whole node when the guest exits through `wasi:cli/exit`.
+    /// Runs the node; the execute time is between the guest's markers, or
+    /// its call of `wasi:cli/run`, or the whole node when the guest exits
+    /// through `wasi:cli/exit`.
     fn run(&mut self) -> Result<RunOutcome, RunError> {
         let report = ReportPipe::new().map_err(|e| other("cannot make the report pipe", e))?;
         let options = Options {
@@ -187,31 +188,40 @@ impl Instance for ComponentRun {
                 )));
             }
         };
-        let (exit_code, execute) = match serde_json::from_slice::<serde_json::Value>(&line) {
-            // The guest exited through wasi:cli/exit: node ended at once.
-            Err(_) if line.is_empty() => (code, whole),
-            Err(e) => return Err(other("node's report is not JSON", e)),
-            Ok(report) => {
-                let execute = Duration::from_nanos(report["nanos"].as_u64().unwrap_or_default());
-                let message = report["message"].as_str().unwrap_or("").to_string();
-                match report["ended"].as_str() {
-                    Some("ok") => (0, execute),
-                    // `run` returned its error: the program failed.
-                    Some("error") => (1, execute),
-                    Some("trap") => {
-                        let trap = RunError::Trap(message);
-                        return Err(trap.with_last_stderr_line(&self.output.1));
+        let whole = (TimedRegion::WholeStart, whole);
+        let (exit_code, (region, execute)) =
+            match serde_json::from_slice::<serde_json::Value>(&line) {
+                // The guest exited through wasi:cli/exit: node ended at once.
+                Err(_) if line.is_empty() => (code, whole),
+                Err(e) => return Err(other("node's report is not JSON", e)),
+                Ok(report) => {
+                    let region = match report["markers"].as_bool() {
+                        Some(true) => TimedRegion::Markers,
+                        _ => TimedRegion::WholeStart,
+                    };
+                    let timed = (
+                        region,
+                        Duration::from_nanos(report["nanos"].as_u64().unwrap_or_default()),
+                    );
+                    let message = report["message"].as_str().unwrap_or("").to_string();
+                    match report["ended"].as_str() {
+                        Some("ok") => (0, timed),
+                        // `run` returned its error: the program failed.
+                        Some("error") => (1, timed),
+                        Some("trap") => {
+                            let trap = RunError::Trap(message);
+                            return Err(trap.with_last_stderr_line(&self.output.1));
+                        }
+                        _ => return Err(RunError::Other(format!("node or jco failed: {message}"))),
                     }
-                    _ => return Err(RunError::Other(format!("node or jco failed: {message}"))),
                 }
-            }
-        };
+            };
         Ok(RunOutcome {
             exit_code,
             stdout: self.output.0.clone(),
             stderr: self.output.1.clone(),
             execute,
-            region: TimedRegion::WholeStart,
+            region,
             memory_refused: None,
             resident: Some(crate::Resident {
                 peak: Some(ended.usage.max_rss_bytes),

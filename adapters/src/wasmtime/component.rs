@@ -13,9 +13,9 @@ use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{I32Exit, WasiCtx, WasiCtxView, WasiView};
 
 use super::engine::{Wasi, other, trap_message};
-use crate::guest::MemoryCap;
+use crate::guest::{self, Marks, MemoryCap};
 use crate::watchdog::Watchdog;
-use crate::{Instance, Module, PluginCalls, RunError, RunOutcome, TimedRegion, WasiSpec};
+use crate::{Instance, Module, PluginCalls, RunError, RunOutcome, WasiSpec};
 
 /// The WASI 0.2 host, made on first use: core modules never pay for it.
 #[derive(Default)]
@@ -27,6 +27,22 @@ impl Host {
             .get_or_init(|| {
                 let mut linker = Linker::new(engine);
                 wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(other)?;
+                // A workload's markers, its own `bench` interface.
+                let mut bench = linker.instance("bench").map_err(other)?;
+                bench
+                    .func_wrap("start", |mut store, (): ()| {
+                        let state: &mut State = store.data_mut();
+                        state.marks.start = Some(Instant::now());
+                        Ok(())
+                    })
+                    .map_err(other)?;
+                bench
+                    .func_wrap("end", |mut store, (): ()| {
+                        let state: &mut State = store.data_mut();
+                        state.marks.end = Some(Instant::now());
+                        Ok(())
+                    })
+                    .map_err(other)?;
                 Ok(Arc::new(linker))
             })
             .clone()
@@ -37,8 +53,14 @@ impl Host {
         component: Component,
         watchdog: Option<Arc<Watchdog>>,
     ) -> Result<Box<dyn Module>, RunError> {
+        let engine = component.engine();
+        let marked = component
+            .component_type()
+            .imports(engine)
+            .any(|(name, _)| name == "bench");
         Ok(Box::new(ComponentModule {
-            linker: self.linker(component.engine())?,
+            linker: self.linker(engine)?,
+            marked,
             component,
             watchdog,
         }))
@@ -55,6 +77,7 @@ pub(super) struct State {
     wasi: WasiCtx,
     table: ResourceTable,
     limiter: MemoryCap,
+    marks: Marks,
 }
 
 impl WasiView for State {
@@ -68,6 +91,8 @@ impl WasiView for State {
 
 struct ComponentModule {
     component: Component,
+    /// Whether it imports the `bench` markers.
+    marked: bool,
     linker: Arc<Linker<State>>,
     watchdog: Option<Arc<Watchdog>>,
 }
@@ -83,6 +108,7 @@ impl Module for ComponentModule {
             wasi: builder.build(),
             table: ResourceTable::new(),
             limiter: MemoryCap::new(wasi.limits.max_memory_bytes),
+            marks: Marks::default(),
         };
         let mut store = Store::new(self.component.engine(), state);
         store.limiter(|s| &mut s.limiter);
@@ -94,6 +120,7 @@ impl Module for ComponentModule {
         Ok(Box::new(ComponentInstance {
             store,
             command,
+            marked: self.marked,
             budget: wasi.limits.time_budget.filter(|_| self.watchdog.is_some()),
             watchdog: self.watchdog.clone(),
             stdout,
@@ -105,6 +132,7 @@ impl Module for ComponentModule {
 struct ComponentInstance {
     store: Store<State>,
     command: Command,
+    marked: bool,
     budget: Option<Duration>,
     watchdog: Option<Arc<Watchdog>>,
     stdout: MemoryOutputPipe,
@@ -112,16 +140,17 @@ struct ComponentInstance {
 }
 
 impl Instance for ComponentInstance {
-    /// Calls `wasi:cli/run`; the execute time is the whole call (a
-    /// component has no `bench` markers to import).
+    /// Calls `wasi:cli/run`; the execute time is between its markers, as a
+    /// module's, or the whole call.
     fn run(&mut self) -> Result<RunOutcome, RunError> {
+        self.store.data_mut().marks = Marks::default();
         let armed = self
             .budget
             .zip(self.watchdog.as_deref())
             .map(|(b, w)| w.arm(b));
         let begin = Instant::now();
         let result = self.command.wasi_cli_run().call_run(&mut self.store);
-        let execute = begin.elapsed();
+        let whole = begin.elapsed();
         drop(armed);
         let refused = self.store.data().limiter.refused();
         let exit_code = match result {
@@ -140,12 +169,13 @@ impl Instance for ComponentInstance {
             },
         };
         let (stdout, stderr) = self.output();
+        let (region, execute) = guest::region(self.marked, self.store.data().marks, whole);
         Ok(RunOutcome {
             exit_code,
             stdout,
             stderr,
             execute,
-            region: TimedRegion::WholeStart,
+            region,
             memory_refused: refused,
             resident: None,
             // A component's memories are inside it, none of them exported.

@@ -8,7 +8,8 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use tempfile::TempDir;
 use wasm_arena_adapters::{
-    Instance, PluginCalls, Resident, RunError, RunOutcome, Runtime, WasiSpec, resident,
+    Instance, PluginCalls, Resident, RunError, RunOutcome, Runtime, WasiSpec, check_interface,
+    resident,
 };
 
 use super::host;
@@ -59,6 +60,7 @@ fn observe(task: &Observation, emit: &mut impl FnMut(&Event) -> Result<()>) -> R
         .map_err(runtime_failure(Stage::Setup))
         .and_then(|runtime| {
             let wasm = read(&task.wasm)?;
+            check_interface(runtime.as_ref(), &wasm).map_err(runtime_failure(Stage::Compile))?;
             let module = runtime
                 .compile(&wasm)
                 .map_err(runtime_failure(Stage::Compile))?;
@@ -96,6 +98,7 @@ pub(super) fn prepare(job: &Job) -> Result<Prepared, (Stage, Failure)> {
     let runtime =
         wasm_arena_adapters::create(&job.runtime).map_err(runtime_failure(Stage::Setup))?;
     let wasm = read(&job.wasm)?;
+    check_interface(runtime.as_ref(), &wasm).map_err(runtime_failure(Stage::Compile))?;
     let plugin = match &job.plugin {
         Some(spec) => Some(PluginCalls {
             input: read(&spec.input)?,

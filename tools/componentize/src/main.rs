@@ -2,8 +2,11 @@
 //! command module in a WASI 0.2 command component of the same file name in
 //! OUTDIR, with Wasmtime's preview-1 adapter
 //! turning each preview-1 call into its 0.2 counterpart, as `wasm-tools
-//! component new --adapt` does. The build script makes the conformance suite's
-//! component twin with it; the output depends only on the input and the
+//! component new --adapt` does. A workload's `bench.start`/`bench.end`
+//! markers become imports of the component's own `bench` interface (the
+//! world below), which the hosts that run components provide. The build
+//! script makes the conformance suite's component twin and the catalog's
+//! component workloads with it; the output depends only on the input and the
 //! pinned crates, so `build-workloads.sh --check` can compare bytes.
 
 use std::path::Path;
@@ -30,9 +33,32 @@ fn main() -> Result<()> {
     Ok(())
 }
 
+/// What a workload imports besides WASI: the markers of its timed region.
+const BENCH_WORLD: &str = "package wasm-arena:workload;
+
+world command {
+    import bench: interface {
+        start: func();
+        end: func();
+    }
+}
+";
+
 fn componentize(module: &[u8]) -> Result<Vec<u8>> {
+    let mut module = module.to_vec();
+    if imports_bench(&module)? {
+        let mut resolve = wit_parser::Resolve::default();
+        let package = resolve.push_source("bench.wit", BENCH_WORLD)?;
+        let world = resolve.select_world(&[package], Some("command"))?;
+        wit_component::embed_component_metadata(
+            &mut module,
+            &resolve,
+            world,
+            wit_component::StringEncoding::UTF8,
+        )?;
+    }
     wit_component::ComponentEncoder::default()
-        .module(module)
+        .module(&module)
         .context("not a core module wit-component can wrap")?
         .validate(true)
         .adapter(
@@ -41,4 +67,18 @@ fn componentize(module: &[u8]) -> Result<Vec<u8>> {
         )?
         .encode()
         .context("cannot make a component of it")
+}
+
+/// Whether the module imports anything from `bench`.
+fn imports_bench(module: &[u8]) -> Result<bool> {
+    for payload in wasmparser::Parser::new(0).parse_all(module) {
+        if let wasmparser::Payload::ImportSection(imports) = payload? {
+            for import in imports.into_imports() {
+                if import?.module == "bench" {
+                    return Ok(true);
+                }
+            }
+        }
+    }
+    Ok(false)
 }
