@@ -17,10 +17,11 @@
 //! of one worker here), and each `--dir HOST::GUEST` is mounted at GUEST in
 //! a virtual root (Wasmer's in-memory /bin, /dev, /etc, /tmp) preopened as
 //! `.` and `/`, as `wasmer run --volume`/`--mapdir` mount them (its
-//! `WasiRunner`); a grant of `/` replaces that root. `::ro` mounts it
-//! read-only, which `wasmer run` has no way to ask for: opening for writing,
-//! creating, removing and renaming fail with EPERM. The adapter sets its
-//! grants up the same way, from the same file (`volumes.rs`).
+//! `WasiRunner`); a grant of `/` is laid under that root, its writes kept in
+//! memory. `::ro` mounts it read-only, which `wasmer run` has no way to ask
+//! for: opening for writing, creating, removing and renaming fail with
+//! EPERM. The adapter sets its grants up the same way, from the same file
+//! (`volumes.rs`).
 
 #[path = "common.rs"]
 mod common;

@@ -1,8 +1,9 @@
 //! WasmEdge's built-in WASI has no virtual stdio: the guest reads fd 0 and
 //! writes fds 1 and 2 of the process itself, and WasmEdge's own log (spdlog)
-//! writes there too. So around each run the adapter points those fds at temp
-//! files ([`Capture`]), and afterwards takes WasmEdge's log lines back out of
-//! what the guest wrote.
+//! writes there too. So around each run the adapter points those fds at
+//! pipes ([`Capture`]), as a shell would (WasmEdge's `poll_oneoff` watches
+//! them with epoll, which refuses regular files), and afterwards takes
+//! WasmEdge's log lines back out of what the guest wrote.
 //!
 //! The fds are swapped in a file descriptor table private to the calling
 //! thread (`unshare(CLONE_FILES)`), so no other thread of the process (the
@@ -11,7 +12,7 @@
 
 use std::cell::Cell;
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{self, Read, Write};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 
 use super::log::LogWindow;
@@ -116,32 +117,49 @@ impl Capture {
     }
 }
 
-/// fds 0, 1 and 2 of this thread pointed at files: stdin at the guest's,
-/// stdout and stderr at empty temp files. Dropping it puts the originals back.
+/// fds 0, 1 and 2 of this thread pointed at pipes: stdin at the guest's,
+/// stdout and stderr at pipes that threads read to the end. Dropping it puts
+/// the originals back.
 struct Redirect {
     /// The original fds 0, 1, 2 (`None`: that fd was closed).
     saved: [Option<OwnedFd>; 3],
-    stdout: File,
-    stderr: File,
+    /// Taken by [`Redirect::finish`].
+    stdout: Option<Collector>,
+    stderr: Option<Collector>,
     restored: bool,
+}
+
+/// A thread that reads a pipe until every writing end is closed.
+type Collector = std::thread::JoinHandle<io::Result<Vec<u8>>>;
+
+/// A pipe's writing end, and the thread that collects what is written.
+fn collector() -> io::Result<(OwnedFd, Collector)> {
+    let (mut reader, writer) = io::pipe()?;
+    let thread = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        reader.read_to_end(&mut bytes).map(|_| bytes)
+    });
+    Ok((OwnedFd::from(writer), thread))
 }
 
 impl Redirect {
     /// Swaps the fds; call it on a thread that has [`private_fd_table`].
     fn begin(stdin: &File) -> io::Result<Redirect> {
-        let stdout = tempfile::tempfile()?;
-        let stderr = tempfile::tempfile()?;
+        let (stdout_end, stdout) = collector()?;
+        let (stderr_end, stderr) = collector()?;
         flush_all();
         let redirect = Redirect {
             saved: [save(0)?, save(1)?, save(2)?],
-            stdout,
-            stderr,
+            stdout: Some(stdout),
+            stderr: Some(stderr),
             restored: false,
         };
         // From here on, dropping `redirect` restores whatever was swapped.
-        for (fd, file) in [(0, stdin), (1, &redirect.stdout), (2, &redirect.stderr)] {
-            dup2(file.as_raw_fd(), fd)?;
-        }
+        // The writing ends then live only as fds 1 and 2: putting the
+        // originals back ends the collectors' reads.
+        dup2(stdin.as_raw_fd(), 0)?;
+        dup2(stdout_end.as_raw_fd(), 1)?;
+        dup2(stderr_end.as_raw_fd(), 2)?;
         Ok(redirect)
     }
 
@@ -149,7 +167,15 @@ impl Redirect {
     /// and stderr.
     fn finish(mut self) -> io::Result<(Vec<u8>, Vec<u8>)> {
         self.restore()?;
-        Ok((read_all(&mut self.stdout)?, read_all(&mut self.stderr)?))
+        let collected = |thread: Option<Collector>| match thread.map(|t| t.join()) {
+            Some(Ok(bytes)) => bytes,
+            Some(Err(_)) => Err(io::Error::other("a stdio collector panicked")),
+            None => Ok(Vec::new()),
+        };
+        Ok((
+            collected(self.stdout.take())?,
+            collected(self.stderr.take())?,
+        ))
     }
 
     fn restore(&mut self) -> io::Result<()> {
@@ -217,13 +243,6 @@ fn flush_all() {
     unsafe {
         libc::fflush(std::ptr::null_mut());
     }
-}
-
-fn read_all(file: &mut File) -> io::Result<Vec<u8>> {
-    file.seek(SeekFrom::Start(0))?;
-    let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes)?;
-    Ok(bytes)
 }
 
 /// Takes the lines WasmEdge logged (spdlog's default format,

@@ -1,8 +1,8 @@
 //! Granted directories as `wasmer run --volume HOST:GUEST` (wasmer-wasix's
 //! `WasiRunner` with mapped directories) sets them up: each is mounted at its
 //! guest path in a virtual root (Wasmer's in-memory /bin, /dev, /etc, /tmp),
-//! or replaces that root when it is granted as `/`, and the root is
-//! preopened as `.` and `/`. wasmer-wasix's own root stays at fd 3, named
+//! or, granted as `/`, laid under that root (an overlay whose writes stay in
+//! memory), and the root is preopened as `.` and `/`. wasmer-wasix's own root stays at fd 3, named
 //! `/`, as under Wasmer's CLI. One file for the adapter and the cold-start
 //! host (`hosts/wasmer.rs` includes it by path: the hosts link nothing of
 //! wasm-arena), so both give a guest what Wasmer's users give it.
@@ -16,8 +16,8 @@ use std::sync::Arc;
 
 use wasmer_wasix::WasiEnvBuilder;
 use wasmer_wasix::virtual_fs::{
-    self, FileOpener, FileSystem, FsError, MountFileSystem, OpenOptions, OpenOptionsConfig,
-    RootFileSystemBuilder, VirtualFile, host_fs,
+    self, ArcFileSystem, FileOpener, FileSystem, FsError, MountFileSystem, OpenOptions,
+    OpenOptionsConfig, OverlayFileSystem, RootFileSystemBuilder, VirtualFile, host_fs,
 };
 
 /// A host directory granted to the guest at `guest`.
@@ -44,14 +44,21 @@ pub fn mount(
         };
         mounts.push((guest_path(grant.guest), fs));
     }
-    // Wasmer's usual root (/bin, /dev, /etc, /tmp...), unless a directory is
-    // granted as the root itself.
-    let root = match mounts.iter().rposition(|(g, _)| g == Path::new("/")) {
-        Some(at) => mounts.remove(at).1,
-        None => {
-            let guests: Vec<&str> = mounts.iter().filter_map(|(g, _)| g.to_str()).collect();
-            Arc::new(RootFileSystemBuilder::default().build_tmp_ext(&guests))
-        }
+    // Wasmer's usual root (/bin, /dev, /etc, /tmp...), with a directory
+    // granted as `/` laid under it: the guest sees both, and what it writes
+    // there stays in the in-memory layer, as under `wasmer run` (its
+    // `prepare_filesystem`).
+    let (layers, mounts): (Vec<_>, Vec<_>) =
+        mounts.into_iter().partition(|(g, _)| g == Path::new("/"));
+    let guests: Vec<&str> = mounts.iter().filter_map(|(g, _)| g.to_str()).collect();
+    let base: Arc<dyn FileSystem + Send + Sync> =
+        Arc::new(RootFileSystemBuilder::default().build_tmp_ext(&guests));
+    let layers: Vec<Arc<dyn FileSystem + Send + Sync>> =
+        layers.into_iter().map(|(_, fs)| fs).collect();
+    let root: Arc<dyn FileSystem + Send + Sync> = if layers.is_empty() {
+        base
+    } else {
+        Arc::new(OverlayFileSystem::new(ArcFileSystem::new(base), layers))
     };
     let fs = MountFileSystem::new();
     fs.mount("/", root)
