@@ -127,7 +127,7 @@ pub fn execute(args: Args) -> Result<Outcome, Error> {
             timeout_s: args.timeout,
             max_memory_bytes: args.max_memory * 1024 * 1024,
             jobs,
-            expectations_dir: repository_relative(&args.expectations),
+            expectations_dir: conformance::matrix::repository_relative(&args.expectations),
         },
         command: std::env::args().collect(),
         interrupted: &interrupted,
@@ -156,16 +156,4 @@ pub fn execute(args: Args) -> Result<Outcome, Error> {
     } else {
         Outcome::Failures
     })
-}
-
-/// The directory as committed results should name it: relative to this
-/// repository when it is inside it (`workloads/conformance/expectations`),
-/// so the same run on another machine records the same text; else as
-/// given, made absolute.
-fn repository_relative(dir: &std::path::Path) -> String {
-    let absolute = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-    let inside = std::fs::canonicalize(env!("CARGO_MANIFEST_DIR"))
-        .ok()
-        .and_then(|root| Some(absolute.strip_prefix(root).ok()?.to_path_buf()));
-    inside.unwrap_or(absolute).display().to_string()
 }

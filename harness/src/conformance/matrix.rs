@@ -178,6 +178,18 @@ pub struct TestRecord {
     pub interface: Interface,
 }
 
+/// A path as committed results should name it: relative to this repository
+/// when it is inside it (`workloads/conformance/expectations`), so the same
+/// run on another machine records the same text; else as given, made
+/// absolute.
+pub fn repository_relative(path: &std::path::Path) -> String {
+    let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let inside = std::fs::canonicalize(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .ok()
+        .and_then(|root| Some(absolute.strip_prefix(root).ok()?.to_path_buf()));
+    inside.unwrap_or(absolute).display().to_string()
+}
+
 /// What matrices written before components were tested with.
 fn preview1() -> Interface {
     Interface::Preview1

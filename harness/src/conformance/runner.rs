@@ -12,7 +12,9 @@ use anyhow::{Context, Result};
 use wasm_arena_adapters::{Limits, Preopen, RuntimeInfo, WasiSpec};
 
 use super::expectations::{Expectations, ExpectedVerdict};
-use super::matrix::{Matrix, SCHEMA_VERSION, Settings, SuiteRecord, TestRecord, TestResult};
+use super::matrix::{
+    Matrix, SCHEMA_VERSION, Settings, SuiteRecord, TestRecord, TestResult, repository_relative,
+};
 use super::spec::{Suite, TestCase};
 use super::verdict::{self, Observed, Verdict};
 use crate::host::Host;
@@ -298,14 +300,14 @@ fn suite_record(suite: &Suite) -> SuiteRecord {
     SuiteRecord {
         name: suite.name.clone(),
         version: suite.version.clone(),
-        dir: suite.dir.display().to_string(),
+        dir: repository_relative(&suite.dir),
         tests: suite
             .tests
             .iter()
             .map(|t| TestRecord {
                 name: t.name.clone(),
                 category: t.category().to_string(),
-                module: t.module.display().to_string(),
+                module: repository_relative(&t.module),
                 sha256: std::fs::read(&t.module).ok().map(|b| sha256_hex(&b)),
                 interface: t.interface,
             })
