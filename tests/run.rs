@@ -631,7 +631,7 @@ fn cold_start_spawns_a_host_process_per_request_and_times_its_first_byte() {
     }
     let dir = tempfile::tempdir().unwrap();
     let no_start = format!("{}/workloads/wasm/plugin.wasm", env!("CARGO_MANIFEST_DIR"));
-    let workloads = format!("hello,edge-request,plugin,{no_start}");
+    let workloads = format!("hello,edge-request,plugin,edge-request-p2,{no_start}");
     let (output, results) = run(
         dir.path(),
         &[
@@ -695,6 +695,10 @@ fn cold_start_spawns_a_host_process_per_request_and_times_its_first_byte() {
         let plugin = cell(runtime, "plugin", None);
         assert_eq!(plugin["status"], "unsupported", "{plugin:#}");
         assert!(plugin["error"].as_str().unwrap().contains("reactor"));
+        let component = cell(runtime, "edge-request-p2", None);
+        assert_eq!(component["status"], "unsupported", "{component:#}");
+        let reason = component["error"].as_str().unwrap();
+        assert!(reason.contains("load core modules only"), "{reason}");
         if *runtime != "native" {
             let failed = cell(runtime, &no_start, None);
             assert_eq!(failed["status"], "failed", "{failed:#}");

@@ -28,7 +28,7 @@ use wasm_arena_adapters::container::{
     self, Container, Escape, Grant, ImageRecord, Isolation, Place,
 };
 use wasm_arena_adapters::registry::{ColdHost, RuntimeDescriptor};
-use wasm_arena_adapters::{RunError, native, v8};
+use wasm_arena_adapters::{Interface, RunError, native, v8};
 
 use crate::catalog::{OUTPUT_DIR, Workload};
 use crate::results::{MemoryFigure, Status};
@@ -179,6 +179,13 @@ fn measure_variant(
             "a plugin is a reactor the host calls, not a command a process runs: cold start \
              runs commands",
         ));
+    }
+    let interface =
+        std::fs::read(&job.workload.wasm).map_or(Interface::Preview1, |w| Interface::of(&w));
+    if interface != Interface::Preview1 {
+        return Err(unsupported(format!(
+            "a {interface} component: the cold-start hosts (hosts/) load core modules only"
+        )));
     }
     let scratch = tempfile::tempdir()
         .map_err(|e| failed(format!("cannot make a temporary directory: {e}")))?;
