@@ -7,12 +7,11 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use wasmtime::component::{Component, Linker, ResourceTable};
-use wasmtime::{Engine, Store, Trap};
+use wasmtime::{Engine, Store, StoreContextMut};
 use wasmtime_wasi::p2::bindings::sync::Command;
-use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
-use wasmtime_wasi::{I32Exit, WasiCtx, WasiCtxView, WasiView};
+use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
-use super::engine::{Wasi, other, trap_message};
+use super::engine::{Captured, Wasi, ended, guarded_store, other};
 use crate::guest::{self, Marks, MemoryCap};
 use crate::watchdog::Watchdog;
 use crate::{Instance, Module, PluginCalls, RunError, RunOutcome, WasiSpec};
@@ -29,20 +28,16 @@ impl Host {
                 wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(other)?;
                 // A workload's markers, its own `bench` interface.
                 let mut bench = linker.instance("bench").map_err(other)?;
-                bench
-                    .func_wrap("start", |mut store, (): ()| {
-                        let state: &mut State = store.data_mut();
-                        state.marks.start = Some(Instant::now());
-                        Ok(())
-                    })
-                    .map_err(other)?;
-                bench
-                    .func_wrap("end", |mut store, (): ()| {
-                        let state: &mut State = store.data_mut();
-                        state.marks.end = Some(Instant::now());
-                        Ok(())
-                    })
-                    .map_err(other)?;
+                let marks: [(&str, Mark); 2] =
+                    [("start", |m| &mut m.start), ("end", |m| &mut m.end)];
+                for (name, mark) in marks {
+                    bench
+                        .func_wrap(name, move |mut store: StoreContextMut<State>, (): ()| {
+                            *mark(&mut store.data_mut().marks) = Some(Instant::now());
+                            Ok(())
+                        })
+                        .map_err(other)?;
+                }
                 Ok(Arc::new(linker))
             })
             .clone()
@@ -66,6 +61,9 @@ impl Host {
         }))
     }
 }
+
+/// Which of an instance's marks a `bench` import sets.
+type Mark = fn(&mut Marks) -> &mut Option<Instant>;
 
 /// Why Wasmtime ids run no WASI 0.3 component here.
 pub(super) const NO_P3: &str = "Wasmtime 48 implements WASI 0.3 only as an experimental, \
@@ -101,8 +99,7 @@ impl Module for ComponentModule {
     fn instantiate(&self, wasi: &WasiSpec) -> Result<Box<dyn Instance>, RunError> {
         let Wasi {
             mut builder,
-            stdout,
-            stderr,
+            output,
         } = Wasi::new(wasi)?;
         let state = State {
             wasi: builder.build(),
@@ -110,11 +107,8 @@ impl Module for ComponentModule {
             limiter: MemoryCap::new(wasi.limits.max_memory_bytes),
             marks: Marks::default(),
         };
-        let mut store = Store::new(self.component.engine(), state);
-        store.limiter(|s| &mut s.limiter);
-        if self.watchdog.is_some() {
-            store.set_epoch_deadline(1);
-        }
+        let epochs = self.watchdog.is_some();
+        let mut store = guarded_store(self.component.engine(), state, |s| &mut s.limiter, epochs);
         let command = Command::instantiate(&mut store, &self.component, &self.linker)
             .map_err(|e| RunError::Instantiate(format!("{e:#}")))?;
         Ok(Box::new(ComponentInstance {
@@ -123,8 +117,7 @@ impl Module for ComponentModule {
             marked: self.marked,
             budget: wasi.limits.time_budget.filter(|_| self.watchdog.is_some()),
             watchdog: self.watchdog.clone(),
-            stdout,
-            stderr,
+            output,
         }))
     }
 }
@@ -135,8 +128,7 @@ struct ComponentInstance {
     marked: bool,
     budget: Option<Duration>,
     watchdog: Option<Arc<Watchdog>>,
-    stdout: MemoryOutputPipe,
-    stderr: MemoryOutputPipe,
+    output: Captured,
 }
 
 impl Instance for ComponentInstance {
@@ -157,16 +149,8 @@ impl Instance for ComponentInstance {
             Ok(Ok(())) => 0,
             // `run` returned its error: the program failed, as `exit(1)` says.
             Ok(Err(())) => 1,
-            Err(error) => match (error.downcast_ref::<I32Exit>(), self.budget) {
-                (Some(exit), _) => exit.0,
-                (None, Some(budget)) if error.downcast_ref::<Trap>() == Some(&Trap::Interrupt) => {
-                    return Err(RunError::TimeBudget(budget));
-                }
-                _ => {
-                    let trap = RunError::Trap(trap_message(&error, refused));
-                    return Err(trap.with_last_stderr_line(&self.output().1));
-                }
-            },
+            Err(error) => ended(&error, self.budget, refused)
+                .map_err(|e| e.with_last_stderr_line(&self.output().1))?,
         };
         let (stdout, stderr) = self.output();
         let (region, execute) = guest::region(self.marked, self.store.data().marks, whole);
@@ -190,9 +174,6 @@ impl Instance for ComponentInstance {
     }
 
     fn output(&mut self) -> (Vec<u8>, Vec<u8>) {
-        (
-            self.stdout.contents().to_vec(),
-            self.stderr.contents().to_vec(),
-        )
+        self.output.contents()
     }
 }

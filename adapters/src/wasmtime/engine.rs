@@ -187,19 +187,15 @@ impl Module for WasmtimeModule {
     fn instantiate(&self, wasi: &WasiSpec) -> Result<Box<dyn Instance>, RunError> {
         let Wasi {
             mut builder,
-            stdout,
-            stderr,
+            output,
         } = Wasi::new(wasi)?;
         let state = State {
             wasi: builder.build_p1(),
             limiter: MemoryCap::new(wasi.limits.max_memory_bytes),
             marks: Marks::default(),
         };
-        let mut store = Store::new(self.module.engine(), state);
-        store.limiter(|s| &mut s.limiter);
-        if self.watchdog.is_some() {
-            store.set_epoch_deadline(1);
-        }
+        let epochs = self.watchdog.is_some();
+        let mut store = guarded_store(self.module.engine(), state, |s| &mut s.limiter, epochs);
         let instance = self
             .linker
             .instantiate(&mut store, &self.module)
@@ -210,9 +206,40 @@ impl Module for WasmtimeModule {
             marked: self.marked,
             budget: wasi.limits.time_budget.filter(|_| self.watchdog.is_some()),
             watchdog: self.watchdog.clone(),
-            stdout,
-            stderr,
+            output,
         }))
+    }
+}
+
+/// A store for one instance: the memory cap as its limiter and, with the
+/// in-runtime budget (`epochs`), a deadline the watchdog's bump reaches.
+pub(super) fn guarded_store<T: 'static>(
+    engine: &Engine,
+    state: T,
+    limiter: fn(&mut T) -> &mut MemoryCap,
+    epochs: bool,
+) -> Store<T> {
+    let mut store = Store::new(engine, state);
+    store.limiter(move |s| -> &mut dyn ResourceLimiter { limiter(s) });
+    if epochs {
+        store.set_epoch_deadline(1);
+    }
+    store
+}
+
+/// How a guest's run ended when Wasmtime returned an error: an exit code
+/// (`proc_exit`, `wasi:cli/exit`), the time budget, or a trap.
+pub(super) fn ended(
+    error: &wasmtime::Error,
+    budget: Option<Duration>,
+    refused: Option<u64>,
+) -> Result<i32, RunError> {
+    if let Some(exit) = error.downcast_ref::<I32Exit>() {
+        Ok(exit.0)
+    } else if let (Some(Trap::Interrupt), Some(budget)) = (error.downcast_ref::<Trap>(), budget) {
+        Err(RunError::TimeBudget(budget))
+    } else {
+        Err(RunError::Trap(trap_message(error, refused)))
     }
 }
 
@@ -220,8 +247,23 @@ impl Module for WasmtimeModule {
 /// for 0.2, with its captured output.
 pub(super) struct Wasi {
     pub(super) builder: WasiCtxBuilder,
-    pub(super) stdout: MemoryOutputPipe,
-    pub(super) stderr: MemoryOutputPipe,
+    pub(super) output: Captured,
+}
+
+/// What a guest writes to stdout and stderr, kept in memory.
+pub(super) struct Captured {
+    stdout: MemoryOutputPipe,
+    stderr: MemoryOutputPipe,
+}
+
+impl Captured {
+    /// All of it so far.
+    pub(super) fn contents(&self) -> (Vec<u8>, Vec<u8>) {
+        (
+            self.stdout.contents().to_vec(),
+            self.stderr.contents().to_vec(),
+        )
+    }
 }
 
 impl Wasi {
@@ -253,8 +295,7 @@ impl Wasi {
         }
         Ok(Wasi {
             builder,
-            stdout,
-            stderr,
+            output: Captured { stdout, stderr },
         })
     }
 }
@@ -265,8 +306,7 @@ struct WasmtimeInstance {
     marked: bool,
     budget: Option<Duration>,
     watchdog: Option<Arc<Watchdog>>,
-    stdout: MemoryOutputPipe,
-    stderr: MemoryOutputPipe,
+    output: Captured,
 }
 
 impl WasmtimeInstance {
@@ -337,17 +377,7 @@ impl Guest for WasmtimeInstance {
         drop(armed);
         match result {
             Ok(()) => Ok(0),
-            Err(error) => {
-                if let Some(exit) = error.downcast_ref::<I32Exit>() {
-                    Ok(exit.0)
-                } else if let (Some(Trap::Interrupt), Some(budget)) =
-                    (error.downcast_ref::<Trap>(), self.budget)
-                {
-                    Err(RunError::TimeBudget(budget))
-                } else {
-                    Err(RunError::Trap(trap_message(&error, self.memory_refused())))
-                }
-            }
+            Err(error) => ended(&error, self.budget, self.memory_refused()),
         }
     }
 
@@ -364,10 +394,7 @@ impl Guest for WasmtimeInstance {
     }
 
     fn output(&mut self) -> (Vec<u8>, Vec<u8>) {
-        (
-            self.stdout.contents().to_vec(),
-            self.stderr.contents().to_vec(),
-        )
+        self.output.contents()
     }
 }
 
@@ -391,7 +418,7 @@ fn echo(mut caller: Caller<'_, State>, ptr: i32, len: i32) -> i32 {
     }
 }
 
-pub(super) fn trap_message(error: &wasmtime::Error, refused: Option<u64>) -> String {
+fn trap_message(error: &wasmtime::Error, refused: Option<u64>) -> String {
     let mut message = match error.downcast_ref::<Trap>() {
         Some(trap) => trap.to_string(),
         None => format!("{error:#}"),
