@@ -3,7 +3,8 @@
 //! `execute/<runtime>/empty` is the harness's own overhead per call. The
 //! `native` twins have only `execute` (cargo compiled them; the kernel loads
 //! them); third-party modules that were not fetched are left out.
-//! Plus `worker/spawn`: what starting a worker process costs (outside every phase).
+//! Plus `worker/spawn/<program>`: what starting a worker process costs
+//! (outside every phase), for each worker binary this build has.
 //! Runtimes run in their default configuration (no epochs, no fuel), as
 //! `run` measures them by default.
 //!
@@ -23,7 +24,9 @@
 //!   WASM_ARENA_BENCH_WORKLOADS=all cargo bench   every catalog workload
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
@@ -32,8 +35,8 @@ use wasm_arena_harness::catalog::{self, Catalog, Size, Workload};
 use wasm_arena_harness::plan::{JobSpec, Plan};
 use wasm_arena_harness::results::{self, ProcessRun, Settings, Status};
 use wasm_arena_harness::scenario::{Scenario, ScenarioSettings};
-use wasm_arena_harness::worker;
 use wasm_arena_harness::worker::protocol::{Observation, Task};
+use wasm_arena_harness::worker::{self, Workers};
 
 /// Seconds one probe iteration may take (the `small` size runs in well under
 /// a second natively, and in seconds on the slowest interpreter).
@@ -107,6 +110,7 @@ impl Case {
 }
 
 fn cases() -> Vec<Case> {
+    wasm_arena_engines::link();
     let catalog = Catalog::load(&Catalog::default_dir()).expect("catalog");
     let plan = Plan {
         runtimes: wasm_arena_adapters::descriptors()
@@ -166,10 +170,9 @@ fn cases() -> Vec<Case> {
 
 /// Runs the case once in a worker process and says why it cannot be benched.
 fn probe(plan: &Plan, spec: JobSpec) -> Result<(), String> {
-    let exe = std::path::Path::new(env!("CARGO_BIN_EXE_wasm-arena"));
     let never = std::sync::atomic::AtomicBool::new(false);
     let run = worker::run_worker(
-        exe,
+        workers(),
         &Task::Measure(plan.job(spec, plan.sampling(spec.workload).as_ref())),
         plan.kill_after(spec.workload),
         &never,
@@ -278,44 +281,65 @@ fn phases(c: &mut Criterion) {
     group.finish();
 }
 
-/// Spawning `wasm-arena worker` until it has read its task and said `ready`:
-/// the cost every worker process adds outside the phases (the harness records
-/// it per process as `spawn_ns`). The task names a missing module, so the
+/// The worker processes, as `wasm-arena run` starts them.
+fn workers() -> &'static Workers {
+    static WORKERS: OnceLock<Workers> = OnceLock::new();
+    WORKERS.get_or_init(|| {
+        Workers::new(
+            PathBuf::from(env!("CARGO_BIN_EXE_wasm-arena")),
+            wasm_arena_build_id::BUILD,
+        )
+    })
+}
+
+/// Spawning a worker until it has read its task and said `ready`: the cost
+/// every worker process adds outside the phases (the harness records it per
+/// process as `spawn_ns`), for each worker program of the compiled-in ids,
+/// started as `run` starts it. The task names a missing module, so the
 /// worker then exits straight away.
 fn spawn(c: &mut Criterion) {
-    let exe = env!("CARGO_BIN_EXE_wasm-arena");
-    let task = Task::Observe(Observation {
-        runtime: "wasmtime-cranelift".into(),
-        wasm: "/nonexistent.wasm".into(),
-        wasi: WasiSpec::default(),
-    });
-    let task = serde_json::to_vec(&task).expect("task json");
-    let mut group = c.benchmark_group("worker");
+    wasm_arena_engines::link();
+    let mut programs: Vec<(&str, &str)> = Vec::new();
+    for d in wasm_arena_adapters::descriptors() {
+        let program = d.worker.program();
+        if d.compiled_in() && !programs.iter().any(|(p, _)| *p == program) {
+            programs.push((program, d.id));
+        }
+    }
+    let mut group = c.benchmark_group("worker/spawn");
     group.sample_size(20);
-    group.bench_function("spawn", |b| {
-        b.iter_custom(|iterations| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iterations {
-                let began = Instant::now();
-                let mut child = Command::new(exe)
-                    .arg("worker")
-                    .stdin(Stdio::piped())
-                    .stdout(Stdio::piped())
-                    .spawn()
-                    .expect("spawn");
-                std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), &task)
-                    .expect("task");
-                let mut ready = String::new();
-                BufReader::new(child.stdout.take().expect("stdout"))
-                    .read_line(&mut ready)
-                    .expect("ready line");
-                total += began.elapsed();
-                assert!(ready.contains("\"ready\""), "{ready}");
-                child.wait().expect("worker");
-            }
-            total
-        })
-    });
+    for (program, runtime) in programs {
+        let task = Task::Observe(Observation {
+            runtime: runtime.into(),
+            wasm: "/nonexistent.wasm".into(),
+            wasi: WasiSpec::default(),
+        });
+        let task = serde_json::to_vec(&task).expect("task json");
+        group.bench_function(program, |b| {
+            b.iter_custom(|iterations| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iterations {
+                    let began = Instant::now();
+                    let mut child = workers()
+                        .command(runtime)
+                        .stdin(Stdio::piped())
+                        .stdout(Stdio::piped())
+                        .spawn()
+                        .expect("spawn");
+                    std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), &task)
+                        .expect("task");
+                    let mut ready = String::new();
+                    BufReader::new(child.stdout.take().expect("stdout"))
+                        .read_line(&mut ready)
+                        .expect("ready line");
+                    total += began.elapsed();
+                    assert!(ready.contains("\"ready\""), "{ready}");
+                    child.wait().expect("worker");
+                }
+                total
+            })
+        });
+    }
     group.finish();
 }
 

@@ -25,7 +25,7 @@
 
 #[path = "common.rs"]
 mod common;
-#[path = "../adapters/src/wasmer/volumes.rs"]
+#[path = "../adapters/wasmer/src/volumes.rs"]
 mod volumes;
 
 use common::{Clock, Command, Dir, Options};

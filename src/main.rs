@@ -17,6 +17,7 @@ struct Cli {
 }
 
 fn main() -> ExitCode {
+    wasm_arena_engines::link();
     let result = match Cli::parse().command {
         Command::List(args) => cli::list::execute(args),
         Command::Run(args) => cli::run::execute(*args),

@@ -15,6 +15,7 @@ fn conformance_dir() -> PathBuf {
 
 /// Every compiled-in runtime that runs WebAssembly (not the native twins).
 fn wasm_runtimes() -> Vec<String> {
+    wasm_arena_engines::link();
     wasm_arena_adapters::descriptors()
         .into_iter()
         .filter(|d| d.compiled_in() && d.tier.has_load_phases())

@@ -418,6 +418,7 @@ fn categories_select_workloads_and_unknown_ones_exit_2() {
 /// components run; `unsupported` with the runtime's reason elsewhere.
 #[test]
 fn component_workloads_run_where_components_run() {
+    wasm_arena_engines::link();
     let without: Vec<String> = wasm_arena_adapters::descriptors()
         .into_iter()
         .filter(|d| d.compiled_in() && ["wasmer", "wasmi", "wasmedge"].contains(&d.family))

@@ -15,7 +15,7 @@ use crate::{Instance, PluginCalls, RunError, RunOutcome, TimedRegion};
 
 /// The signature of an export the harness calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Signature {
+pub enum Signature {
     /// `() -> ()`: `_start`, `_initialize`, `finish`.
     Command,
     /// `(i32) -> i32`: `input_buffer`, `process`.
@@ -27,8 +27,7 @@ pub(crate) enum Signature {
 /// An export looked up by its [`Signature`] as the runtime's typed function
 /// of that signature, for the runtimes whose calls are typed: a typed call
 /// checks nothing per call.
-#[cfg(any(feature = "wasmtime", feature = "wasmi", feature = "wasmer"))]
-pub(crate) enum Typed<C, M, G> {
+pub enum Typed<C, M, G> {
     Command(C),
     Map(M),
     Get(G),
@@ -36,13 +35,13 @@ pub(crate) enum Typed<C, M, G> {
 
 /// When the guest last called `bench.start` and `bench.end`.
 #[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct Marks {
-    pub(crate) start: Option<Instant>,
-    pub(crate) end: Option<Instant>,
+pub struct Marks {
+    pub start: Option<Instant>,
+    pub end: Option<Instant>,
 }
 
 /// An instance as the harness drives it.
-pub(crate) trait Guest {
+pub trait Guest {
     /// An export, looked up once.
     type Func;
     /// The exported `memory`, looked up once.
@@ -139,7 +138,7 @@ fn run<G: Guest>(guest: &mut G) -> Result<RunOutcome, RunError> {
 /// What a run is timed by: the markers, when a marked module called both in
 /// order, else the whole `_start` call that took `whole`. A marked module that
 /// exited before reaching `bench.end` is timed whole, and the result says so.
-pub(crate) fn region(marked: bool, marks: Marks, whole: Duration) -> (TimedRegion, Duration) {
+pub fn region(marked: bool, marks: Marks, whole: Duration) -> (TimedRegion, Duration) {
     match (marked, marks.start, marks.end) {
         (true, Some(s), Some(e)) if e >= s => (TimedRegion::Markers, e - s),
         _ => (TimedRegion::WholeStart, whole),
@@ -227,8 +226,7 @@ fn offset<G: Guest>(value: i32) -> Result<usize, G::Error> {
 /// The end of a trap message when the memory cap refused a growth before the
 /// trap, which is then likely the guest failing for want of memory. `at_least`:
 /// the runtime knows only the least size the cap refuses, not the size asked for.
-#[cfg(any(feature = "wasmtime", feature = "wasmer", feature = "wasmedge"))]
-pub(crate) fn refused_by_cap(bytes: u64, at_least: bool) -> String {
+pub fn refused_by_cap(bytes: u64, at_least: bool) -> String {
     let more = if at_least { " or more" } else { "" };
     format!(" (after growth to {bytes} bytes{more} was refused by the memory cap)")
 }
@@ -237,27 +235,24 @@ pub(crate) fn refused_by_cap(bytes: u64, at_least: bool) -> String {
 /// runtimes whose limiter is told the size asked for: the guest sees
 /// `memory.grow` return -1, as it would on a real out-of-memory, and we
 /// remember that it happened.
-#[cfg(any(feature = "wasmtime", feature = "wasmi", feature = "wasmer"))]
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct MemoryCap {
+pub struct MemoryCap {
     cap: Option<u64>,
     refused: Option<u64>,
 }
 
-#[cfg(any(feature = "wasmtime", feature = "wasmi", feature = "wasmer"))]
 impl MemoryCap {
-    pub(crate) fn new(cap: Option<u64>) -> MemoryCap {
+    pub fn new(cap: Option<u64>) -> MemoryCap {
         MemoryCap { cap, refused: None }
     }
 
     /// Whether there is a cap at all.
-    #[cfg(feature = "wasmer")]
-    pub(crate) fn is_set(&self) -> bool {
+    pub fn is_set(&self) -> bool {
         self.cap.is_some()
     }
 
     /// Whether a memory may grow to `desired` bytes; a refusal is remembered.
-    pub(crate) fn allows(&mut self, desired: u64) -> bool {
+    pub fn allows(&mut self, desired: u64) -> bool {
         match self.cap {
             Some(cap) if desired > cap => {
                 self.refused = Some(self.refused.map_or(desired, |r| r.max(desired)));
@@ -268,7 +263,7 @@ impl MemoryCap {
     }
 
     /// The largest growth refused so far.
-    pub(crate) fn refused(&self) -> Option<u64> {
+    pub fn refused(&self) -> Option<u64> {
         self.refused
     }
 }

@@ -9,18 +9,15 @@
 //!    plugin workload, [`Instance::call_plugin`] drives its `process` export.
 //!
 //! Adding a runtime family = one module here, one cargo feature, one line in
-//! [`registry`].
+//! [`registry`]. A family whose libraries are heavy to load (Wasmer's and
+//! WasmEdge's LLVM) keeps its engine in a crate of its own (`adapters/wasmer/`,
+//! `adapters/wasmedge/`) and only its descriptors here: see
+//! [`registry::Worker`].
 
 pub mod child;
 pub mod container;
 mod error;
-#[cfg(any(
-    feature = "wasmtime",
-    feature = "wasmi",
-    feature = "wasmer",
-    feature = "wasmedge"
-))]
-mod guest;
+pub mod guest;
 pub mod native;
 pub mod registry;
 pub mod resident;
@@ -31,8 +28,7 @@ pub mod wasmedge;
 pub mod wasmer;
 pub mod wasmi;
 pub mod wasmtime;
-#[cfg(any(feature = "wasmtime", feature = "wasmer"))]
-mod watchdog;
+pub mod watchdog;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -97,7 +93,7 @@ pub fn in_runtime_budget() -> bool {
 
 /// The `interruption` setting an adapter records: its mechanism when the
 /// in-runtime budget is on.
-pub(crate) fn interruption_setting(mechanism: &str) -> String {
+pub fn interruption_setting(mechanism: &str) -> String {
     if in_runtime_budget() {
         mechanism.to_string()
     } else {
@@ -283,13 +279,7 @@ pub struct RuntimeInfo {
 impl RuntimeInfo {
     /// Records that this runtime runs no component at all, WASI 0.2 or 0.3,
     /// and why.
-    #[cfg(any(
-        feature = "wasmer",
-        feature = "wasmi",
-        feature = "wasmedge",
-        feature = "v8"
-    ))]
-    pub(crate) fn without_components(mut self, why: &str) -> RuntimeInfo {
+    pub fn without_components(mut self, why: &str) -> RuntimeInfo {
         for capability in [Capability::Components, Capability::WasiP3] {
             self.unsupported.insert(capability, why.to_string());
         }

@@ -1,7 +1,10 @@
 //! Every runtime id wasm-arena knows, compiled in or not: static data, so
-//! looking one up starts nothing and builds nothing.
+//! looking one up starts nothing and builds nothing. The engines of most ids
+//! are in this crate; Wasmer's and WasmEdge's are crates of their own, which
+//! a binary that runs them [`link`]s.
 
 use std::collections::BTreeMap;
+use std::sync::RwLock;
 
 use crate::{RunError, Runtime, RuntimeInfo, Tier};
 
@@ -50,7 +53,11 @@ pub struct RuntimeDescriptor {
     pub feature: &'static str,
     /// Resolved only where it is shown or recorded.
     pub version: Version,
+    /// In this crate's engines; `None` for those in crates of their own,
+    /// found among the [`link`]ed ones.
     pub(crate) factory: Option<Factory>,
+    /// The program that runs this id's jobs.
+    pub worker: Worker,
     pub(crate) setup: Option<Setup>,
     /// How `run --scenario cold` starts it in a fresh process.
     pub cold: ColdHost,
@@ -80,9 +87,72 @@ pub enum ColdHost {
     Container(crate::container::Kind),
 }
 
+/// The worker program that runs a runtime id's jobs, one process per job,
+/// found beside wasm-arena's own binary. A process pays at start for every
+/// library its binary links, whether it uses it or not: libwasmedge with its
+/// LLVM about 7 ms and Wasmer's LLVM about 3 ms on every spawn (measured in
+/// the dynamic loader's relocations and static constructors). So Wasmer and
+/// WasmEdge have workers of their own, and every other id shares one that
+/// links neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Worker {
+    Shared,
+    Wasmer,
+    WasmEdge,
+}
+
+impl Worker {
+    /// The binary's name.
+    pub const fn program(self) -> &'static str {
+        match self {
+            Worker::Shared => "wasm-arena-worker",
+            Worker::Wasmer => "wasm-arena-worker-wasmer",
+            Worker::WasmEdge => "wasm-arena-worker-wasmedge",
+        }
+    }
+}
+
+/// A runtime id's factory in an engine crate of its own.
+pub struct Engine {
+    pub id: &'static str,
+    pub factory: Factory,
+}
+
+/// The engines this process's binary links, by family.
+static LINKED: RwLock<Vec<&'static [Engine]>> = RwLock::new(Vec::new());
+
+/// Makes the runtime ids of an engine crate of their own available in this
+/// process; a binary that does not call it never links that crate, nor
+/// loads what it links. Linking a family twice changes nothing.
+pub fn link(engines: &'static [Engine]) {
+    // A panic elsewhere cannot leave the list half-written: it is only pushed to.
+    let mut linked = LINKED.write().unwrap_or_else(|e| e.into_inner());
+    if !linked.iter().any(|family| std::ptr::eq(*family, engines)) {
+        linked.push(engines);
+    }
+}
+
+/// Whether this binary links any engine crate of its own: its processes
+/// then start slower than the shared worker's.
+pub fn links_engine_crates() -> bool {
+    !LINKED.read().unwrap_or_else(|e| e.into_inner()).is_empty()
+}
+
 impl RuntimeDescriptor {
+    /// How to make this id in this process: its factory here, or a linked one.
+    fn factory(&self) -> Option<Factory> {
+        self.factory.or_else(|| {
+            let linked = LINKED.read().unwrap_or_else(|e| e.into_inner());
+            linked
+                .iter()
+                .flat_map(|family| family.iter())
+                .find(|engine| engine.id == self.id)
+                .map(|engine| engine.factory)
+        })
+    }
+
     pub fn compiled_in(&self) -> bool {
-        self.factory.is_some()
+        self.factory().is_some()
     }
 
     /// What this id is, with the settings its configured runtime reports.
@@ -108,19 +178,19 @@ impl RuntimeDescriptor {
 
     /// Whether this id has a [`Setup`] to do before it runs a module.
     pub fn needs_setup(&self) -> bool {
-        self.factory.is_some() && self.setup.is_some()
+        self.compiled_in() && self.setup.is_some()
     }
 
     /// Does this id's [`Setup`] for a module, if it has one.
     pub fn set_up(&self, wasm: &[u8]) -> Result<(), RunError> {
-        match (self.factory, self.setup) {
-            (Some(_), Some(setup)) => setup(wasm),
+        match self.setup {
+            Some(setup) if self.compiled_in() => setup(wasm),
             _ => Ok(()),
         }
     }
 
     pub fn create(&self) -> Result<Box<dyn Runtime>, RunError> {
-        match self.factory {
+        match self.factory() {
             Some(factory) => factory(self),
             None => Err(RunError::Unsupported(format!(
                 "{} is not compiled into this binary; rebuild with `--features {}`",
@@ -157,13 +227,7 @@ pub fn find(id: &str) -> Option<&'static RuntimeDescriptor> {
 /// An adapter's own [`RuntimeInfo`]: its registered id with its settings,
 /// for the adapters that look their id up rather than keep the descriptor
 /// their factory is handed (as `native` and `v8` do).
-#[cfg(any(
-    feature = "wasmtime",
-    feature = "wasmer",
-    feature = "wasmedge",
-    feature = "wasmi"
-))]
-pub(crate) fn info(id: &str, settings: BTreeMap<String, String>) -> RuntimeInfo {
+pub fn info(id: &str, settings: BTreeMap<String, String>) -> RuntimeInfo {
     find(id).expect("own id is registered").info(settings)
 }
 

@@ -9,12 +9,12 @@ enum Command {
     Disarm,
 }
 
-pub(crate) struct Watchdog {
+pub struct Watchdog {
     commands: Sender<Command>,
 }
 
 /// Disarms the watchdog when dropped, so a finished run is never interrupted.
-pub(crate) struct Armed<'a>(&'a Watchdog);
+pub struct Armed<'a>(&'a Watchdog);
 
 impl Drop for Armed<'_> {
     fn drop(&mut self) {
@@ -24,7 +24,7 @@ impl Drop for Armed<'_> {
 }
 
 impl Watchdog {
-    pub(crate) fn new(fire: impl Fn() + Send + 'static) -> Self {
+    pub fn new(fire: impl Fn() + Send + 'static) -> Self {
         let (commands, receiver) = mpsc::channel();
         std::thread::Builder::new()
             .name("wasm-arena-watchdog".into())
@@ -53,7 +53,7 @@ impl Watchdog {
     }
 
     /// Fires once `budget` from now unless the returned guard is dropped first.
-    pub(crate) fn arm(&self, budget: Duration) -> Armed<'_> {
+    pub fn arm(&self, budget: Duration) -> Armed<'_> {
         let _ = self.commands.send(Command::Arm(Instant::now() + budget));
         Armed(self)
     }

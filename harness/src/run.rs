@@ -25,8 +25,8 @@ use wasm_arena_adapters::{RunError, RuntimeDescriptor};
 
 pub struct Runner<'a> {
     pub plan: &'a Plan,
-    /// The `wasm-arena` binary to start workers from.
-    pub exe: &'a Path,
+    /// Where its worker processes come from.
+    pub workers: &'a worker::Workers,
     pub out_dir: &'a Path,
     pub command: Vec<String>,
     pub exporters: Vec<Box<dyn Exporter>>,
@@ -170,7 +170,7 @@ impl Runner<'_> {
         let probing = state.sampling.is_none();
         let started = Instant::now();
         let run = worker::run_worker(
-            self.exe,
+            self.workers,
             &Task::Measure(plan.job(spec, state.sampling.as_ref())),
             plan.kill_after(spec.workload),
             self.interrupted,
@@ -374,7 +374,7 @@ impl Runner<'_> {
                             _ => Task::Density(job),
                         };
                         let run = worker::run_worker(
-                            self.exe,
+                            self.workers,
                             &task,
                             plan.kill_after(w),
                             self.interrupted,

@@ -10,7 +10,7 @@ use wasm_arena_harness::output::table;
 
 use super::exit::{Classify, Error, Outcome};
 use super::{
-    conformance_dir, current_exe, interrupt_flag, out_dir, positive_seconds, resolve_runtimes,
+    conformance_dir, interrupt_flag, out_dir, positive_seconds, resolve_runtimes, workers,
 };
 
 #[derive(clap::Args)]
@@ -113,13 +113,13 @@ pub fn execute(args: Args) -> Result<Outcome, Error> {
     let out_dir = out_dir(args.out, "-conformance")?;
 
     let interrupted = interrupt_flag()?;
-    let exe = current_exe()?;
+    let workers = workers()?;
     let jobs = args
         .jobs
         .or_else(|| std::thread::available_parallelism().ok())
         .map_or(1, |n| n.get());
     let matrix = conformance::Conformance {
-        exe: &exe,
+        workers: &workers,
         suites: &suites,
         runtimes,
         expectations,

@@ -24,6 +24,7 @@ use wasm_arena_harness::analysis::Comparison;
 use wasm_arena_harness::catalog::Catalog;
 use wasm_arena_harness::conformance::{Matrix, SandboxRates};
 use wasm_arena_harness::export::{BmfExporter, Exporter, GithubBenchmarkExporter};
+use wasm_arena_harness::worker::Workers;
 
 use exit::{Classify, Error};
 
@@ -153,11 +154,13 @@ fn conformance_dir() -> PathBuf {
     Catalog::default_dir().join("conformance")
 }
 
-/// The `wasm-arena` binary, which `run` and `conformance` start workers from.
-fn current_exe() -> Result<PathBuf, Error> {
-    std::env::current_exe()
+/// Where `run` and `conformance` start workers from: the worker binaries
+/// beside this one, built with it.
+fn workers() -> Result<Workers, Error> {
+    let exe = std::env::current_exe()
         .context("locating the wasm-arena binary")
-        .operational()
+        .operational()?;
+    Ok(Workers::new(exe, wasm_arena_build_id::BUILD))
 }
 
 /// The formats CI services read, on `run` and `compare`.

@@ -15,7 +15,7 @@ use wasm_arena_harness::scenario::{Scenario, ScenarioSettings};
 use wasm_arena_harness::shard::Shard;
 
 use super::exit::{Classify, Error, Outcome};
-use super::{CiExports, current_exe, interrupt_flag, out_dir, positive_seconds, resolve_runtimes};
+use super::{CiExports, interrupt_flag, out_dir, positive_seconds, resolve_runtimes, workers};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -207,11 +207,11 @@ pub fn execute(mut args: Args) -> Result<Outcome, Error> {
     exporters.extend(args.exports.exporters(None)?);
 
     let interrupted = interrupt_flag()?;
-    let exe = current_exe()?;
+    let workers = workers()?;
     let progress = Progress::timed();
     let runner = Runner {
         plan: &plan,
-        exe: &exe,
+        workers: &workers,
         out_dir: &out_dir,
         command: std::env::args().collect(),
         exporters,

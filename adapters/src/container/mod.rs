@@ -19,7 +19,7 @@ mod runtime;
 
 use serde::{Deserialize, Serialize};
 
-use crate::registry::{ColdHost, Factory, RuntimeDescriptor, Setup, Version};
+use crate::registry::{ColdHost, Factory, RuntimeDescriptor, Setup, Version, Worker};
 use crate::{RunError, Tier};
 
 pub use bundle::{Container, Grant, Isolation, isolation};
@@ -59,6 +59,7 @@ const fn descriptor(id: &'static str, kind: Kind) -> RuntimeDescriptor {
         feature: "container",
         version: VERSION,
         factory: FACTORY,
+        worker: Worker::Shared,
         setup: SETUP[kind as usize],
         cold: ColdHost::Container(kind),
     }

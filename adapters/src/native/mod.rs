@@ -17,7 +17,7 @@
 pub(crate) mod twin;
 
 use crate::Tier;
-use crate::registry::{ColdHost, Factory, RuntimeDescriptor, Version};
+use crate::registry::{ColdHost, Factory, RuntimeDescriptor, Version, Worker};
 
 pub const ID: &str = "native";
 
@@ -28,6 +28,7 @@ pub(crate) const DESCRIPTORS: [RuntimeDescriptor; 1] = [RuntimeDescriptor {
     feature: "native",
     version: Version::Built(env!("NATIVE_TOOLCHAIN")),
     factory: FACTORY,
+    worker: Worker::Shared,
     setup: None,
     cold: ColdHost::Twin,
 }];

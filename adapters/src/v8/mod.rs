@@ -12,7 +12,7 @@ mod engine;
 mod node;
 
 use crate::Tier;
-use crate::registry::{ColdHost, Factory, RuntimeDescriptor, Version};
+use crate::registry::{ColdHost, Factory, RuntimeDescriptor, Version, Worker};
 
 pub const ID: &str = "v8";
 
@@ -23,6 +23,7 @@ pub(crate) const DESCRIPTORS: [RuntimeDescriptor; 1] = [RuntimeDescriptor {
     feature: "v8",
     version: VERSION,
     factory: FACTORY,
+    worker: Worker::Shared,
     setup: None,
     cold: ColdHost::Node,
 }];

@@ -5,7 +5,7 @@
 mod engine;
 
 use crate::Tier;
-use crate::registry::{ColdHost, Factory, RuntimeDescriptor, Version};
+use crate::registry::{ColdHost, Factory, RuntimeDescriptor, Version, Worker};
 
 pub const ID: &str = "wasmi";
 
@@ -16,6 +16,7 @@ pub(crate) const DESCRIPTORS: [RuntimeDescriptor; 1] = [RuntimeDescriptor {
     feature: "wasmi",
     version: Version::Built(env!("WASMI_VERSION")),
     factory: FACTORY,
+    worker: Worker::Shared,
     setup: None,
     cold: ColdHost::Program {
         bin: "wasm-arena-cold-wasmi",

@@ -10,7 +10,7 @@ mod component;
 mod engine;
 
 use crate::Tier;
-use crate::registry::{ColdHost, Factory, RuntimeDescriptor, Version};
+use crate::registry::{ColdHost, Factory, RuntimeDescriptor, Version, Worker};
 
 /// The compiler a Wasmtime runtime id uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,6 +92,7 @@ const fn descriptor(index: usize) -> RuntimeDescriptor {
         feature: "wasmtime",
         version: Version::Built(env!("WASMTIME_VERSION")),
         factory: FACTORIES[index],
+        worker: Worker::Shared,
         setup: None,
         cold: variant.cold(),
     }

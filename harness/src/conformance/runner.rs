@@ -32,8 +32,8 @@ const KILL_GRACE: Duration = Duration::from_secs(30);
 const STREAM_KEEP: usize = 4096;
 
 pub struct Conformance<'a> {
-    /// The `wasm-arena` binary to start workers from.
-    pub exe: &'a Path,
+    /// Where its worker processes come from.
+    pub workers: &'a worker::Workers,
     pub suites: &'a [Suite],
     pub runtimes: Vec<RuntimeInfo>,
     /// Per runtime id.
@@ -215,7 +215,7 @@ impl Conformance<'_> {
         });
         let limit = Duration::from_secs_f64(self.settings.timeout_s) + KILL_GRACE;
         let began = Instant::now();
-        let run = worker::run_worker(self.exe, &task, limit, self.interrupted, |_| {})?;
+        let run = worker::run_worker(self.workers, &task, limit, self.interrupted, |_| {})?;
         let seconds = began.elapsed().as_secs_f64();
         let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
         let mut ended = None;

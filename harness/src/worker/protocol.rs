@@ -24,6 +24,17 @@ pub enum Task {
     Density(HostJob),
 }
 
+impl Task {
+    /// The runtime id that runs it.
+    pub fn runtime(&self) -> &str {
+        match self {
+            Task::Measure(job) => &job.runtime,
+            Task::Observe(observation) => &observation.runtime,
+            Task::Warm(host) | Task::Density(host) => &host.job.runtime,
+        }
+    }
+}
+
 /// A long-lived host's job: the workload as a [`Job`] gives it (its
 /// repetitions unused) and how far to go.
 #[derive(Debug, Clone, Serialize, Deserialize)]

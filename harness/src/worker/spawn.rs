@@ -1,10 +1,8 @@
-//! The parent side of a worker: spawn `wasm-arena worker`, hand it a job,
+//! The parent side of a worker: spawn it ([`Workers`]), hand it a job,
 //! collect its events, enforce the time limit by killing it, and read what
 //! the kernel knows about it (exit status or signal, rusage).
 
 use std::os::unix::process::CommandExt;
-use std::path::Path;
-use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -15,6 +13,7 @@ use wasm_arena_adapters::child::{self, Input, Options, Output, Status, Waited};
 /// What the kernel counted for a finished worker, as recorded in results.
 pub use wasm_arena_adapters::child::Usage;
 
+use super::Workers;
 use super::protocol::{Event, Task};
 
 /// How often the parent looks at the interrupt flag while a worker runs.
@@ -52,10 +51,10 @@ pub struct WorkerRun {
     pub stderr: String,
 }
 
-/// Runs `task` in a child `exe worker`. The child gets `limit` to make each
+/// Runs `task` in a worker process. The child gets `limit` to make each
 /// iteration's progress; past that it is killed.
 pub fn run_worker(
-    exe: &Path,
+    workers: &Workers,
     task: &Task,
     limit: Duration,
     interrupted: &AtomicBool,
@@ -63,9 +62,8 @@ pub fn run_worker(
 ) -> Result<WorkerRun> {
     let task_json = serde_json::to_vec(task)?;
     let spawned_at = Instant::now();
-    let mut command = Command::new(exe);
+    let mut command = workers.command(task.runtime());
     command
-        .arg("worker")
         // Its own process group: Ctrl-C reaches the harness only, which then
         // decides what happens to the worker.
         .process_group(0);
@@ -76,8 +74,9 @@ pub fn run_worker(
         report: None,
         die_with_parent: false,
     };
+    let program = command.get_program().to_owned();
     let mut child = child::spawn(command, options)
-        .with_context(|| format!("cannot start the worker {}", exe.display()))?;
+        .with_context(|| format!("cannot start the worker {}", program.display()))?;
 
     let mut events = Vec::new();
     let mut spawn_ns = None;

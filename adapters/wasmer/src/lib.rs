@@ -1,3 +1,15 @@
+//! The Wasmer engine (`wasmer` with `wasmer-wasix` for WASI) behind the ids
+//! `wasmer-cranelift`, `wasmer-singlepass` and `wasmer-llvm`, whose
+//! descriptors are in `wasm-arena-adapters` (`adapters/src/wasmer.rs`). A
+//! crate of its own so that only the binaries that run Wasmer link it and its
+//! LLVM: the main binary and `wasm-arena-worker-wasmer` (see
+//! `registry::Worker`).
+
+// Empty without its `engine` feature (see Cargo.toml).
+#![cfg(feature = "engine")]
+
+mod volumes;
+
 use std::collections::BTreeMap;
 use std::num::NonZero;
 use std::ptr::NonNull;
@@ -16,12 +28,32 @@ use wasmer::{
 use wasmer_wasix::virtual_fs::Pipe;
 use wasmer_wasix::{WasiEnv, WasiError, WasiFunctionEnv};
 
-use super::{Compiler, volumes};
-use crate::guest::{self, Guest, Marks, MemoryCap, Signature, Typed};
-use crate::watchdog::Watchdog;
-use crate::{Capability, Instance, Module, RunError, Runtime, RuntimeInfo, WasiSpec, registry};
+use wasm_arena_adapters::guest::{self, Guest, Marks, MemoryCap, Signature, Typed};
+use wasm_arena_adapters::wasmer::Compiler;
+use wasm_arena_adapters::watchdog::Watchdog;
+use wasm_arena_adapters::{
+    Capability, Instance, Module, RunError, Runtime, RuntimeInfo, WasiSpec, registry,
+};
 
-pub(super) struct Wasmer {
+/// The ids this crate makes: pass to `registry::link`. `wasmer-llvm` only
+/// with the `llvm` feature (it needs LLVM 22).
+pub static ENGINES: &[registry::Engine] = &[
+    registry::Engine {
+        id: Compiler::Cranelift.id(),
+        factory: |_| Wasmer::boxed(Compiler::Cranelift),
+    },
+    registry::Engine {
+        id: Compiler::Singlepass.id(),
+        factory: |_| Wasmer::boxed(Compiler::Singlepass),
+    },
+    #[cfg(feature = "llvm")]
+    registry::Engine {
+        id: Compiler::Llvm.id(),
+        factory: |_| Wasmer::boxed(Compiler::Llvm),
+    },
+];
+
+pub(crate) struct Wasmer {
     compiler: Compiler,
     engine: Engine,
     threads: NonZero<usize>,
@@ -37,8 +69,8 @@ pub(super) struct Wasmer {
 }
 
 impl Wasmer {
-    pub(super) fn boxed(compiler: Compiler) -> Result<Box<dyn Runtime>, RunError> {
-        let threads = crate::compile_threads();
+    pub(crate) fn boxed(compiler: Compiler) -> Result<Box<dyn Runtime>, RunError> {
+        let threads = wasm_arena_adapters::compile_threads();
         let config: Box<dyn wasmer::sys::CompilerConfig> = match compiler {
             Compiler::Cranelift => {
                 let mut c = wasmer::sys::Cranelift::new();
@@ -103,7 +135,7 @@ impl Wasmer {
     }
 }
 
-#[cfg(feature = "wasmer-llvm")]
+#[cfg(feature = "llvm")]
 fn llvm(threads: NonZero<usize>) -> Result<Box<dyn wasmer::sys::CompilerConfig>, RunError> {
     let mut c = wasmer::sys::LLVM::new();
     c.opt_level(wasmer::sys::LLVMOptLevel::Aggressive)
@@ -111,7 +143,7 @@ fn llvm(threads: NonZero<usize>) -> Result<Box<dyn wasmer::sys::CompilerConfig>,
     Ok(Box::new(c))
 }
 
-#[cfg(not(feature = "wasmer-llvm"))]
+#[cfg(not(feature = "llvm"))]
 fn llvm(_: NonZero<usize>) -> Result<Box<dyn wasmer::sys::CompilerConfig>, RunError> {
     unreachable!("wasmer-llvm has no factory without its feature")
 }
@@ -172,7 +204,7 @@ impl Runtime for Wasmer {
             ("memory_style".into(), "static (BaseTunables)".into()),
             (
                 "interruption".into(),
-                crate::interruption_setting(
+                wasm_arena_adapters::interruption_setting(
                     "experimental-host-interrupt (SIGUSR1 to the running thread)",
                 ),
             ),
@@ -294,7 +326,7 @@ impl Module for WasmerModule {
             budget: wasi
                 .limits
                 .time_budget
-                .filter(|_| crate::in_runtime_budget()),
+                .filter(|_| wasm_arena_adapters::in_runtime_budget()),
             cap,
             stdout: Captured::new(stdout.1),
             stderr: Captured::new(stderr.1),

@@ -26,7 +26,7 @@ thread_local! {
 /// instances (preopens, guest files) and the stdio swap then stay in it. The
 /// fds open now stay open in both tables; threads this thread spawns later
 /// share its table.
-pub(super) fn private_fd_table() -> io::Result<()> {
+pub(crate) fn private_fd_table() -> io::Result<()> {
     PRIVATE_TABLE.with(|private| {
         if !private.get() {
             // SAFETY: unshare(CLONE_FILES) only gives this thread a copy of
@@ -42,10 +42,10 @@ pub(super) fn private_fd_table() -> io::Result<()> {
 
 /// What the guest wrote, without WasmEdge's log lines, and those lines.
 #[derive(Default)]
-pub(super) struct Output {
-    pub(super) stdout: Vec<u8>,
-    pub(super) stderr: Vec<u8>,
-    pub(super) log: Vec<String>,
+pub(crate) struct Output {
+    pub(crate) stdout: Vec<u8>,
+    pub(crate) stderr: Vec<u8>,
+    pub(crate) log: Vec<String>,
 }
 
 /// The guest's stdin: its bytes, then the reading end of a pipe that a
@@ -55,13 +55,13 @@ pub(super) struct Output {
 /// fd 0 with epoll, which refuses a regular file (a test then sees EPERM).
 /// Every run of the instance reads fd 0 on from where the last one stopped,
 /// as from one stream.
-pub(super) struct Stdin {
+pub(crate) struct Stdin {
     bytes: Vec<u8>,
     file: Option<File>,
 }
 
 impl Stdin {
-    pub(super) fn new(bytes: Vec<u8>) -> Stdin {
+    pub(crate) fn new(bytes: Vec<u8>) -> Stdin {
         Stdin { bytes, file: None }
     }
 
@@ -83,7 +83,7 @@ impl Stdin {
 
 /// A run's stdio captured and WasmEdge's error log on, from
 /// [`Capture::begin`] to [`Capture::finish`]: outside whatever the run times.
-pub(super) struct Capture {
+pub(crate) struct Capture {
     // Before `redirect`: a capture dropped unfinished turns the log off
     // before it puts the fds back, as `finish` does.
     log: LogWindow,
@@ -93,7 +93,7 @@ pub(super) struct Capture {
 impl Capture {
     /// Points fds 0, 1 and 2 at `stdin` and empty temp files; call it on a
     /// thread that has [`private_fd_table`].
-    pub(super) fn begin(stdin: &mut Stdin) -> io::Result<Capture> {
+    pub(crate) fn begin(stdin: &mut Stdin) -> io::Result<Capture> {
         let redirect = Redirect::begin(stdin.file()?)?;
         Ok(Capture {
             log: LogWindow::open(),
@@ -103,7 +103,7 @@ impl Capture {
 
     /// Puts the original fds back and adds to `output` what the run wrote and
     /// WasmEdge logged.
-    pub(super) fn finish(self, output: &mut Output) -> io::Result<()> {
+    pub(crate) fn finish(self, output: &mut Output) -> io::Result<()> {
         let Capture { log, redirect } = self;
         drop(log);
         let (stdout, stderr) = redirect.finish()?;

@@ -12,7 +12,7 @@ use wasm_arena_adapters::{
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../workloads/fixtures")
+        .join("workloads/fixtures")
         .join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
@@ -60,6 +60,7 @@ impl Iterator for Serial {
 }
 
 fn wasm_runtimes() -> impl Iterator<Item = RuntimeDescriptor> {
+    wasm_arena_engines::link();
     wasm_arena_adapters::descriptors()
         .into_iter()
         .filter(|d| d.compiled_in() && d.tier.has_load_phases())
@@ -418,7 +419,7 @@ fn the_plugin_workload_calls_its_exports_and_the_arena_imports() {
     // The catalog's plugin workload at its small size: every call copies its
     // input in and out and makes one `arena.echo` call, and the checksum
     // covers every byte.
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../workloads");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("workloads");
     let wasm = std::fs::read(root.join("wasm/plugin.wasm")).unwrap();
     let plugin = PluginCalls {
         input: std::fs::read(root.join("inputs/plugin/request.json")).unwrap(),

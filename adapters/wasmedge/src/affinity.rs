@@ -3,7 +3,7 @@
 //! by the CPUs the compiling thread may use.
 
 /// The CPUs the calling thread may run on (its affinity mask).
-pub(super) fn usable_cpus() -> Vec<usize> {
+pub(crate) fn usable_cpus() -> Vec<usize> {
     // SAFETY: an all-zero cpu_set_t is an empty set; sched_getaffinity fills
     // at most its size.
     let mut mask: libc::cpu_set_t = unsafe { std::mem::zeroed() };
@@ -21,7 +21,7 @@ pub(super) fn usable_cpus() -> Vec<usize> {
 /// them if it has no more), then gives them back. WasmEdge's AOT compiler
 /// compiles on a pool of as many threads as the compiling thread has CPUs
 /// (LLVM counts the affinity mask), and has no setting of its own.
-pub(super) fn with_cpus<R>(n: usize, body: impl FnOnce() -> R) -> R {
+pub(crate) fn with_cpus<R>(n: usize, body: impl FnOnce() -> R) -> R {
     struct Restore(libc::cpu_set_t);
     impl Drop for Restore {
         fn drop(&mut self) {

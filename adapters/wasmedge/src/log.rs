@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use wasmedge_sdk::LogManager;
 use wasmedge_sdk::error::WasmEdgeError;
 
-use crate::guest;
+use wasm_arena_adapters::guest;
 
 /// How WasmEdge words the log line of a `memory.grow` its page limit refused
 /// (0.14: "Memory Instance: Memory grow page failed, exceeded limited N page
@@ -23,7 +23,7 @@ const GROW_REFUSED: &str = "grow page failed";
 static LOGGING_RUNS: Mutex<usize> = Mutex::new(0);
 
 /// Turns the log off unless a run has it on.
-pub(super) fn quiet_log() {
+pub(crate) fn quiet_log() {
     let runs = LOGGING_RUNS.lock().unwrap_or_else(|e| e.into_inner());
     if *runs == 0 {
         LogManager::log_off();
@@ -31,10 +31,10 @@ pub(super) fn quiet_log() {
 }
 
 /// WasmEdge's error log on while it lives.
-pub(super) struct LogWindow;
+pub(crate) struct LogWindow;
 
 impl LogWindow {
-    pub(super) fn open() -> LogWindow {
+    pub(crate) fn open() -> LogWindow {
         let mut runs = LOGGING_RUNS.lock().unwrap_or_else(|e| e.into_inner());
         if *runs == 0 {
             LogManager::log_error_info();
@@ -55,13 +55,13 @@ impl Drop for LogWindow {
 }
 
 /// Whether WasmEdge logged refusing a `memory.grow` past its page limit.
-pub(super) fn grow_refused(log: &[String]) -> bool {
+pub(crate) fn grow_refused(log: &[String]) -> bool {
     log.iter().any(|line| line.contains(GROW_REFUSED))
 }
 
 /// `error` with what `log` says of it; `refused`: the least size the memory
 /// cap refused before it.
-pub(super) fn trap_message(error: &WasmEdgeError, log: &[String], refused: Option<u64>) -> String {
+pub(crate) fn trap_message(error: &WasmEdgeError, log: &[String], refused: Option<u64>) -> String {
     let mut message = error.to_string();
     // WasmEdge logs the function a trap happened in.
     let function = log.iter().find_map(|line| {

@@ -1,8 +1,17 @@
-//! WasmEdge's engine: the runtime (load, validate, AOT-compile), its modules,
+//! The WasmEdge engine (`wasmedge-sdk`, libwasmedge 0.14) behind the ids
+//! `wasmedge-interp` and `wasmedge-aot`, whose descriptors are in
+//! `wasm-arena-adapters` (`adapters/src/wasmedge.rs`). A crate of its own so
+//! that only the binaries that run WasmEdge load libwasmedge and its LLVM:
+//! the main binary and `wasm-arena-worker-wasmedge` (see `registry::Worker`).
+//!
+//! The engine: the runtime (load, validate, AOT-compile), its modules,
 //! and its instances, which the harness drives as a [`Guest`]. The FFI
 //! handles an instance holds are in `handles`, the compiler's CPU affinity in
 //! `affinity`, LLVM's signal handlers in `signals`, the log in `log` and the
 //! guest's stdio in `stdio`.
+
+// Empty without its `engine` feature (see Cargo.toml).
+#![cfg(feature = "engine")]
 
 use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
@@ -23,30 +32,50 @@ use wasmedge_sdk::{
 };
 use wasmedge_sys::{Executor, Function, Memory};
 
-use super::handles::{Handle, Handles, Live, handle};
-use super::stdio::{self, Capture, Output, Stdin};
-use super::{Mode, affinity, log, signals};
-use crate::guest::{Guest, Marks, Signature};
-use crate::{Capability, Instance, Module, RunError, Runtime, RuntimeInfo, WasiSpec, registry};
+mod affinity;
+mod handles;
+mod log;
+mod signals;
+mod stdio;
+
+use crate::handles::{Handle, Handles, Live, handle};
+use crate::stdio::{Capture, Output, Stdin};
+use wasm_arena_adapters::guest::{Guest, Marks, Signature};
+use wasm_arena_adapters::wasmedge::Mode;
+use wasm_arena_adapters::{
+    Capability, Instance, Module, RunError, Runtime, RuntimeInfo, WasiSpec, registry,
+};
+
+/// The ids this crate makes: pass to `registry::link`.
+pub static ENGINES: &[registry::Engine] = &[
+    registry::Engine {
+        id: Mode::Interpreter.id(),
+        factory: |_| WasmEdge::boxed(Mode::Interpreter),
+    },
+    registry::Engine {
+        id: Mode::Aot.id(),
+        factory: |_| WasmEdge::boxed(Mode::Aot),
+    },
+];
 
 /// A WebAssembly page.
 const PAGE: u64 = 64 << 10;
 /// The most pages a 32-bit memory can have, WasmEdge's default limit.
 const MAX_PAGES: u64 = 65536;
 
-pub(super) struct WasmEdge {
+pub(crate) struct WasmEdge {
     mode: Mode,
     /// For loading, validating and AOT-compiling; the executor of each
     /// instance gets its own, with that instance's memory cap.
     config: Config,
     /// `wasmedge-aot`'s compiler.
     compiler: Option<Compiler>,
-    /// How many threads the AOT compiler may use ([`crate::compile_threads`]).
+    /// How many threads the AOT compiler may use ([`wasm_arena_adapters::compile_threads`]).
     threads: usize,
 }
 
 impl WasmEdge {
-    pub(super) fn boxed(mode: Mode) -> Result<Box<dyn Runtime>, RunError> {
+    pub(crate) fn boxed(mode: Mode) -> Result<Box<dyn Runtime>, RunError> {
         // Before LLVM's compile threads exist, so they share it.
         stdio::private_fd_table().map_err(unshare)?;
         log::quiet_log();
@@ -59,7 +88,7 @@ impl WasmEdge {
             mode,
             config,
             compiler,
-            threads: crate::compile_threads().get(),
+            threads: wasm_arena_adapters::compile_threads().get(),
         }))
     }
 
@@ -125,7 +154,7 @@ impl Runtime for WasmEdge {
             ("compile_threads".into(), compile_threads),
             (
                 "interruption".into(),
-                crate::interruption_setting(
+                wasm_arena_adapters::interruption_setting(
                     "_start, _initialize and finish: wasmedge-sdk call_func_with_timeout (a \
                      POSIX timer signal, SIGRTMIN, siglongjmps out of the running call); the \
                      plugin loop's calls: the deadline is checked before each call, with no \
@@ -164,11 +193,7 @@ impl Runtime for WasmEdge {
             );
         }
         let mut info = registry::info(self.mode.id(), settings);
-        info.version = format!(
-            "{} (sdk {})",
-            CoreVersion::version_string(),
-            env!("WASMEDGE_SDK_VERSION")
-        );
+        info.version = format!("{} (sdk {})", CoreVersion::version_string(), info.version);
         if self.mode == Mode::Interpreter {
             info.unsupported.insert(
                 Capability::Precompile,
@@ -303,7 +328,7 @@ impl Module for WasmEdgeModule {
             budget: wasi
                 .limits
                 .time_budget
-                .filter(|_| crate::in_runtime_budget()),
+                .filter(|_| wasm_arena_adapters::in_runtime_budget()),
             deadline: None,
             page_cap,
             stdin: Stdin::new(wasi.stdin.clone()),

@@ -27,7 +27,7 @@ const LLVM_SIGNALS: [libc::c_int; 15] = [
 /// LLVM's SIGUSR1 handler never passes the signal on: in a process that also
 /// runs Wasmer (the adapter suite), Wasmer's SIGUSR1 interrupts would then
 /// stop nothing and a guest past its time budget would run on.
-pub(super) fn keeping_signal_handlers<R>(body: impl FnOnce() -> R) -> R {
+pub(crate) fn keeping_signal_handlers<R>(body: impl FnOnce() -> R) -> R {
     // SAFETY: sigaction only reads and writes the structs passed to it; an
     // all-zero sigaction is a valid value to be overwritten.
     let saved: Vec<(libc::c_int, libc::sigaction)> = LLVM_SIGNALS

@@ -1,14 +1,13 @@
 //! Wasmer with `wasmer-wasix` for WASI: `wasmer-cranelift` (optimising),
 //! `wasmer-singlepass` (baseline) and `wasmer-llvm` (optimising, LLVM 22; its
 //! own feature, `wasmer-llvm`, because it needs Debian's `llvm-22-dev`).
-
-#[cfg(feature = "wasmer")]
-mod engine;
-#[cfg(feature = "wasmer")]
-mod volumes;
+//!
+//! What the ids are; the engine is the crate `wasm-arena-wasmer`
+//! (`adapters/wasmer/`), which only the binaries that run Wasmer link: its
+//! LLVM costs every process that loads it milliseconds (see [`Worker`]).
 
 use crate::Tier;
-use crate::registry::{ColdHost, Factory, RuntimeDescriptor, Version};
+use crate::registry::{ColdHost, RuntimeDescriptor, Version, Worker};
 
 /// The compiler a Wasmer runtime id uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,7 +18,7 @@ pub enum Compiler {
 }
 
 impl Compiler {
-    const fn id(self) -> &'static str {
+    pub const fn id(self) -> &'static str {
         match self {
             Compiler::Cranelift => "wasmer-cranelift",
             Compiler::Singlepass => "wasmer-singlepass",
@@ -48,7 +47,8 @@ impl Compiler {
             tier: self.tier(),
             feature: self.feature(),
             version: Version::Built(env!("WASMER_VERSION")),
-            factory: factory(self),
+            factory: None,
+            worker: Worker::Wasmer,
             setup: None,
             cold: ColdHost::Program {
                 bin: "wasm-arena-cold-wasmer",
@@ -69,20 +69,3 @@ pub(crate) const DESCRIPTORS: [RuntimeDescriptor; 3] = [
     Compiler::Singlepass.descriptor(),
     Compiler::Llvm.descriptor(),
 ];
-
-#[cfg(feature = "wasmer")]
-const fn factory(compiler: Compiler) -> Option<Factory> {
-    Some(match compiler {
-        Compiler::Cranelift => |_| engine::Wasmer::boxed(Compiler::Cranelift),
-        Compiler::Singlepass => |_| engine::Wasmer::boxed(Compiler::Singlepass),
-        Compiler::Llvm if cfg!(feature = "wasmer-llvm") => {
-            |_| engine::Wasmer::boxed(Compiler::Llvm)
-        }
-        Compiler::Llvm => return None,
-    })
-}
-
-#[cfg(not(feature = "wasmer"))]
-const fn factory(_: Compiler) -> Option<Factory> {
-    None
-}

@@ -1,21 +1,13 @@
 //! WasmEdge through `wasmedge-sdk` (libwasmedge 0.14): `wasmedge-interp`, its
 //! interpreter, and `wasmedge-aot`, its LLVM ahead-of-time compiler.
-
-#[cfg(feature = "wasmedge")]
-mod affinity;
-#[cfg(feature = "wasmedge")]
-mod engine;
-#[cfg(feature = "wasmedge")]
-mod handles;
-#[cfg(feature = "wasmedge")]
-mod log;
-#[cfg(feature = "wasmedge")]
-mod signals;
-#[cfg(feature = "wasmedge")]
-mod stdio;
+//!
+//! What the ids are; the engine is the crate `wasm-arena-wasmedge`
+//! (`adapters/wasmedge/`), which only the binaries that run WasmEdge link:
+//! libwasmedge and its LLVM cost every process that loads them milliseconds
+//! (see [`Worker`]).
 
 use crate::Tier;
-use crate::registry::{ColdHost, Factory, RuntimeDescriptor, Version};
+use crate::registry::{ColdHost, RuntimeDescriptor, Version, Worker};
 
 /// How a WasmEdge runtime id runs the module.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,7 +17,7 @@ pub enum Mode {
 }
 
 impl Mode {
-    const fn id(self) -> &'static str {
+    pub const fn id(self) -> &'static str {
         match self {
             Mode::Interpreter => "wasmedge-interp",
             Mode::Aot => "wasmedge-aot",
@@ -46,7 +38,8 @@ impl Mode {
             tier: self.tier(),
             feature: "wasmedge",
             version: Version::Built(env!("WASMEDGE_SDK_VERSION")),
-            factory: factory(self),
+            factory: None,
+            worker: Worker::WasmEdge,
             setup: None,
             cold: ColdHost::Program {
                 bin: "wasm-arena-cold-wasmedge",
@@ -66,16 +59,3 @@ impl Mode {
 /// Every WasmEdge id, in report order.
 pub(crate) const DESCRIPTORS: [RuntimeDescriptor; 2] =
     [Mode::Interpreter.descriptor(), Mode::Aot.descriptor()];
-
-#[cfg(feature = "wasmedge")]
-const fn factory(mode: Mode) -> Option<Factory> {
-    Some(match mode {
-        Mode::Interpreter => |_| engine::WasmEdge::boxed(Mode::Interpreter),
-        Mode::Aot => |_| engine::WasmEdge::boxed(Mode::Aot),
-    })
-}
-
-#[cfg(not(feature = "wasmedge"))]
-const fn factory(_: Mode) -> Option<Factory> {
-    None
-}

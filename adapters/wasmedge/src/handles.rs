@@ -10,7 +10,7 @@ use wasmedge_sdk::vm::SyncInst;
 use wasmedge_sdk::{AsInstance, Store};
 
 /// A module instance the store imports from; owned elsewhere.
-pub(super) struct Handle(*const WasmEdge_ModuleInstanceContext);
+pub(crate) struct Handle(*const WasmEdge_ModuleInstanceContext);
 
 impl AsInstance for Handle {
     unsafe fn as_ptr(&self) -> *const WasmEdge_ModuleInstanceContext {
@@ -22,7 +22,7 @@ impl SyncInst for Handle {}
 
 /// Boxed [`Handle`]s lent to a store as `&'static mut`; freed when dropped.
 #[derive(Default)]
-pub(super) struct Handles(Vec<*mut Handle>);
+pub(crate) struct Handles(Vec<*mut Handle>);
 
 impl Handles {
     /// A handle to `module` for a store to register.
@@ -30,7 +30,7 @@ impl Handles {
     /// # Safety
     /// `module` must outlive the store the handle is lent to, and that store
     /// must be dropped before `self`.
-    pub(super) unsafe fn lend(
+    pub(crate) unsafe fn lend(
         &mut self,
         module: *const WasmEdge_ModuleInstanceContext,
     ) -> &'static mut Handle {
@@ -53,17 +53,17 @@ impl Drop for Handles {
 
 /// The instance and the store it lives in, dropped before the import modules
 /// and the handles they were registered through.
-pub(super) struct Live {
-    pub(super) instance: wasmedge_sdk::Instance,
-    pub(super) store: Store<'static, Handle>,
+pub(crate) struct Live {
+    pub(crate) instance: wasmedge_sdk::Instance,
+    pub(crate) store: Store<'static, Handle>,
     /// An AOT instance runs code the module's shared object holds.
-    pub(super) _module: wasmedge_sdk::Module,
+    pub(crate) _module: wasmedge_sdk::Module,
 }
 
 /// A copy of the handle `found` borrows (an exported function or memory: one
 /// pointer to what its module instance owns). It is never dropped, so never
 /// deletes what it points to; it is used only while the instance lives.
-pub(super) fn handle<T>(found: &T) -> ManuallyDrop<T> {
+pub(crate) fn handle<T>(found: &T) -> ManuallyDrop<T> {
     // SAFETY: a bitwise copy of a handle that owns nothing it would free.
     ManuallyDrop::new(unsafe { std::ptr::read(found) })
 }
