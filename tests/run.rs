@@ -212,6 +212,56 @@ fn a_time_budget_decides_each_cells_samples_after_a_probe() {
     assert_eq!(results["runtimes"][0]["settings"]["interruption"], "epoch");
 }
 
+/// With `--precision`, a cell whose median is known well enough stops before
+/// its budget's processes, and says so; the others keep their count.
+#[test]
+fn a_cell_stops_early_once_its_median_is_precise_enough() {
+    let dir = tempfile::tempdir().unwrap();
+    let (output, results) = {
+        let out = dir.path().display().to_string();
+        let args = [
+            "run",
+            "--size",
+            "small",
+            "--runtime",
+            "wasmtime-cranelift",
+            "--workload",
+            "fib",
+            "--budget",
+            "10",
+            "--max-samples",
+            "30",
+            "--precision",
+            "50",
+            "--seed",
+            "7",
+            "--out",
+            &out,
+        ];
+        let output = wasm_arena(&args);
+        (output, read_results(dir.path()))
+    };
+    assert!(output.status.success(), "{}", text(&output));
+    assert_eq!(results["settings"]["budget"]["precision"], 0.5);
+    let c = cell(&results, "wasmtime-cranelift", "fib");
+    assert_eq!(c["status"], "ok", "{c}");
+    let sampling = &c["sampling"];
+    // 30 samples were planned over 5 processes; two are the fewest that
+    // show how processes differ.
+    assert_eq!(sampling["stop"], "precise", "{sampling}");
+    assert_eq!(sampling["processes"], 2, "{sampling}");
+    assert_eq!(c["processes"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        sampling["samples"].as_u64().unwrap() as usize,
+        c["phases"]["execute"]["samples_ns"]
+            .as_array()
+            .unwrap()
+            .len()
+    );
+    let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    assert!(report.contains("within ±50%"), "{report}");
+}
+
 /// One sample has a median but no spread: the results say null and the
 /// report says so, instead of a zero-width interval that looks exact.
 #[test]

@@ -13,9 +13,10 @@ use crate::eta::{Eta, Group};
 use crate::export::{self, Exporter};
 use crate::host::Host;
 use crate::output::progress::Progress;
+use crate::phase::Phase;
 use crate::plan::{JobSpec, Plan};
 use crate::results::{self, Cell, ProcessRun, Results, Status, WorkloadRecord};
-use crate::sampling::Sampling;
+use crate::sampling::{Sampling, Stop};
 use crate::scenario::{self, Scenario, ScenarioCell};
 use crate::verify::sha256_hex;
 use crate::worker;
@@ -144,6 +145,10 @@ impl Runner<'_> {
         let state = cells
             .get_mut(&(spec.runtime, spec.workload))
             .expect("every job's cell is planned");
+        if state.precise {
+            // Its median is known well enough: the process is not started.
+            return Ok(true);
+        }
         let started = Instant::now();
         let unmeasured = skipped(runtime, workload).or_else(|| {
             // Once per cell, before its first process, untimed.
@@ -202,12 +207,26 @@ impl Runner<'_> {
         let entry = state.runs.entry_for(spec, *sequence, run);
         *sequence += 1;
         let mut cell = results::cell_from_runs(runtime.id, &workload.id, entry, plan.settings.seed);
+        let planned = state
+            .sampling
+            .is_some_and(|s| state.processes_run >= s.processes);
+        if cell.status == Status::Ok && !planned {
+            state.precise = precise(plan, state.sampling, &cell, state.processes_run);
+            if state.precise {
+                state.sampling = state.sampling.map(|s| Sampling {
+                    processes: state.processes_run,
+                    samples: cell
+                        .phases
+                        .get(&Phase::Execute)
+                        .map_or(0, |p| p.samples_ns.len() as u32),
+                    stop: Stop::Precise,
+                    ..s
+                });
+            }
+        }
         cell.sampling = state.sampling;
         // A failed cell's other processes would only fail again.
-        let finished = cell.status != Status::Ok
-            || state
-                .sampling
-                .is_some_and(|s| state.processes_run >= s.processes);
+        let finished = cell.status != Status::Ok || planned || state.precise;
         if finished {
             eta.done(state.entry, state.spent);
         } else {
@@ -246,6 +265,21 @@ impl Runner<'_> {
     }
 }
 
+/// Whether a budgeted cell's median is known to the run's `--precision`
+/// after `processes` of its processes.
+fn precise(plan: &Plan, sampling: Option<Sampling>, cell: &Cell, processes: u32) -> bool {
+    let budgeted = sampling.is_some_and(|s| s.probe_ns.is_some());
+    let Some(execute) = cell.phases.get(&Phase::Execute).filter(|_| budgeted) else {
+        return false;
+    };
+    plan.budget().precise_enough(
+        processes,
+        execute.samples_ns.len(),
+        execute.median_ns,
+        execute.ci95_ns,
+    )
+}
+
 /// What the runner knows of one iteration cell while it runs.
 struct CellState {
     /// Its entry in the ETA.
@@ -260,6 +294,8 @@ struct CellState {
     spent: Duration,
     /// Whether its runtime's setup for the module has been done.
     set_up: bool,
+    /// Stopped early: its median was known to the run's precision.
+    precise: bool,
 }
 
 impl CellState {
@@ -272,6 +308,7 @@ impl CellState {
             done: 0,
             spent: Duration::ZERO,
             set_up: false,
+            precise: false,
         }
     }
 

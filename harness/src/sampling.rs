@@ -1,7 +1,9 @@
 //! How many samples a cell gets, and why it stopped there: as many as fit a
 //! time budget once a probe iteration has said what one costs (hyperfine's
 //! way of choosing its runs), or a fixed count when the user or the catalog
-//! asks for one. Pure arithmetic, apart from the runs it decides.
+//! asks for one; or fewer, when the cell's median is already known well
+//! enough (`--precision`, criterion's idea). Pure arithmetic, apart from the
+//! runs it decides.
 
 use std::time::Duration;
 
@@ -29,6 +31,10 @@ pub struct Budget {
     pub seconds: f64,
     pub min_samples: u32,
     pub max_samples: u32,
+    /// Stop a cell early once its execute median's 95% interval lies within
+    /// this fraction of the median on either side (`--precision`, in percent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<f64>,
 }
 
 impl Budget {
@@ -38,7 +44,28 @@ impl Budget {
         seconds: 2.0,
         min_samples: 3,
         max_samples: 30,
+        precision: None,
     };
+
+    /// Whether a cell may stop before its planned processes: with
+    /// `--precision`, once it has at least two processes and the minimum of
+    /// samples, and its median's 95% interval `ci95` lies within the
+    /// precision of `median` on either side.
+    pub fn precise_enough(
+        &self,
+        processes: u32,
+        samples: usize,
+        median: f64,
+        ci95: Option<[f64; 2]>,
+    ) -> bool {
+        let (Some(precision), Some([low, high])) = (self.precision, ci95) else {
+            return false;
+        };
+        processes >= MIN_PROCESSES
+            && samples >= self.min_samples as usize
+            && median > 0.0
+            && (median - low).max(high - median) <= precision * median
+    }
 
     /// The cell's samples once its probe iteration took `probe`; each
     /// process warms up `warmup` times first, unless one iteration is so
@@ -82,6 +109,8 @@ pub enum Stop {
     /// The catalog caps this workload's repetitions (a module that takes
     /// minutes to compile).
     CatalogCap,
+    /// Before the budget's count: its median was known to `--precision`.
+    Precise,
 }
 
 impl Stop {
@@ -92,6 +121,7 @@ impl Stop {
             Stop::MaxSamples => "the maximum: the budget fits more",
             Stop::Fixed => "fixed by --processes/--iterations",
             Stop::CatalogCap => "capped by the catalog",
+            Stop::Precise => "early: the median's 95% interval was within --precision",
         }
     }
 }
@@ -149,7 +179,39 @@ mod tests {
             seconds,
             min_samples: 3,
             max_samples: 30,
+            precision: None,
         }
+    }
+
+    #[test]
+    fn a_cell_stops_early_only_when_its_interval_is_within_the_precision() {
+        let precise = Budget {
+            precision: Some(0.02),
+            ..budget(2.0)
+        };
+        let tight = Some([98.5, 101.9]);
+        assert!(precise.precise_enough(2, 12, 100.0, tight));
+        assert!(
+            !precise.precise_enough(2, 12, 100.0, Some([97.9, 101.0])),
+            "2.1% below"
+        );
+        assert!(
+            !precise.precise_enough(2, 12, 100.0, Some([99.0, 102.1])),
+            "2.1% above"
+        );
+        assert!(!precise.precise_enough(1, 12, 100.0, tight), "one process");
+        assert!(
+            !precise.precise_enough(2, 2, 100.0, tight),
+            "below the minimum"
+        );
+        assert!(
+            !precise.precise_enough(2, 12, 100.0, None),
+            "one sample has no interval"
+        );
+        assert!(
+            !budget(2.0).precise_enough(5, 30, 100.0, tight),
+            "not asked for"
+        );
     }
 
     #[test]

@@ -115,6 +115,13 @@ fn positive_seconds(value: &str) -> Result<f64, String> {
     }
 }
 
+fn percent(value: &str) -> Result<f64, String> {
+    match value.parse::<f64>() {
+        Ok(p) if p > 0.0 && p < 100.0 => Ok(p),
+        _ => Err("must be a percentage above 0 and below 100".into()),
+    }
+}
+
 /// Set by Ctrl-C: the run stops starting work and keeps what finished.
 fn interrupt_flag() -> Result<Arc<AtomicBool>, Error> {
     let interrupted = Arc::new(AtomicBool::new(false));

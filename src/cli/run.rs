@@ -15,7 +15,9 @@ use wasm_arena_harness::scenario::{Scenario, ScenarioSettings};
 use wasm_arena_harness::shard::Shard;
 
 use super::exit::{Classify, Error, Outcome};
-use super::{CiExports, interrupt_flag, out_dir, positive_seconds, resolve_runtimes, workers};
+use super::{
+    CiExports, interrupt_flag, out_dir, percent, positive_seconds, resolve_runtimes, workers,
+};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -47,6 +49,13 @@ pub struct Args {
     #[arg(long, default_value_t = Budget::DEFAULT.max_samples,
           value_parser = clap::value_parser!(u32).range(1..), conflicts_with_all = ["processes", "iterations"])]
     max_samples: u32,
+    /// Stop a cell before its budget's samples once the 95% interval of its
+    /// execute median lies within this many percent of the median on either
+    /// side (checked after each worker process, from the second on; the
+    /// cell records that it stopped early). Off by default.
+    #[arg(long, value_name = "PERCENT", value_parser = percent,
+          conflicts_with_all = ["processes", "iterations"])]
+    precision: Option<f64>,
     /// Fixed repetitions instead of the budget: worker processes per cell
     /// (default 3 when --iterations is given).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
@@ -187,6 +196,7 @@ pub fn execute(mut args: Args) -> Result<Outcome, Error> {
                 seconds: args.budget,
                 min_samples: args.min_samples,
                 max_samples: args.max_samples,
+                precision: args.precision.map(|percent| percent / 100.0),
             }),
             in_runtime_budget: args.in_runtime_budget,
             timeout_s: args.timeout,

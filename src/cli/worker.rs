@@ -1,5 +1,7 @@
 //! `wasm-arena worker` (hidden): runs one job read from stdin, for `run` and
-//! `conformance`, which start one such process per job.
+//! `conformance`, which start one worker process per job. They start the
+//! runtime's own worker binary (`workers/`), which loads less; this one runs
+//! the jobs of a worker binary that is missing or from another build.
 
 use wasm_arena_harness::worker;
 

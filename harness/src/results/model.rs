@@ -96,8 +96,14 @@ impl Settings {
             (Some(p), Some(i), _) => format!("{p} process(es) × {i} iteration(s) {warmups}"),
             (_, _, Some(b)) => format!(
                 "{} s of samples per cell ({}–{} samples over ≥ 2 processes, by a probe \
-                 iteration) {warmups} per process (none for iterations of a second or more)",
-                b.seconds, b.min_samples, b.max_samples
+                 iteration{}) {warmups} per process (none for iterations of a second or more)",
+                b.seconds,
+                b.min_samples,
+                b.max_samples,
+                b.precision.map_or(String::new(), |p| format!(
+                    "; fewer once the median's 95% interval is within ±{}%",
+                    p * 100.0
+                ))
             ),
             _ => warmups,
         }
