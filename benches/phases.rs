@@ -328,12 +328,13 @@ fn spawn(c: &mut Criterion) {
                         .expect("spawn");
                     std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), &task)
                         .expect("task");
+                    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
                     let mut ready = String::new();
-                    BufReader::new(child.stdout.take().expect("stdout"))
-                        .read_line(&mut ready)
-                        .expect("ready line");
+                    stdout.read_line(&mut ready).expect("ready line");
                     total += began.elapsed();
                     assert!(ready.contains("\"ready\""), "{ready}");
+                    // Its last events, read so that it does not write into a closed pipe.
+                    std::io::copy(&mut stdout, &mut std::io::sink()).expect("worker events");
                     child.wait().expect("worker");
                 }
                 total
