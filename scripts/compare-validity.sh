@@ -21,7 +21,8 @@
 # slowed down. Environment knobs, with defaults:
 #   WASM_ARENA=target/release/wasm-arena (built if missing)
 #   RUNTIMES=wasmtime-cranelift,wasmtime-winch,native   PERCENT=5
-#   PROCESSES=3 ITERATIONS=5 WARMUP=1 (a run's defaults)   THRESHOLD= (compare's default)
+#   PROCESSES= ITERATIONS= (unset: a run's default, the time budget per
+#   cell; set, fixed repetitions)   WARMUP=1   THRESHOLD= (compare's default)
 #   DESIGNS="separate interleaved"   WORK=$(mktemp -d)   SEED=2026
 #   REUSE=1: keep the runs already in WORK and only compare again (another
 #   THRESHOLD or confidence on the same measurements)
@@ -38,7 +39,10 @@ percent="${PERCENT:-5}"
 designs="${DESIGNS:-separate interleaved}"
 work="${WORK:-$(mktemp -d)}"
 seed="${SEED:-2026}"
-reps=(--size small --processes "${PROCESSES:-3}" --iterations "${ITERATIONS:-5}" --warmup "${WARMUP:-1}")
+reps=(--size small --warmup "${WARMUP:-1}")
+if [[ -n "${PROCESSES:-}${ITERATIONS:-}" ]]; then
+    reps+=(--processes "${PROCESSES:-3}" --iterations "${ITERATIONS:-5}")
+fi
 threshold=()
 if [[ -n "${THRESHOLD:-}" ]]; then threshold=(--threshold "$THRESHOLD"); fi
 mkdir -p "$work"
