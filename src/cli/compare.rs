@@ -38,7 +38,8 @@ pub struct Args {
     #[arg(long, default_value_t = DEFAULT_CONFIDENCE, value_parser = level)]
     confidence: f64,
     /// Relative change within which a pair is "no change", and past which the
-    /// whole interval must lie for "faster" or "slower" (0.1 = ±10%).
+    /// whole interval must lie for "faster" or "slower" (0.02 = ±2%, for a
+    /// quiet machine; 0.10 on a shared one: README, "Compare two runs").
     #[arg(long, default_value_t = DEFAULT_THRESHOLD, value_parser = threshold)]
     threshold: f64,
     /// Judge pairs whose runtime version or settings, workload file, size or

@@ -61,8 +61,10 @@ pub fn run_worker(
     mut on_event: impl FnMut(&Event),
 ) -> Result<WorkerRun> {
     let task_json = serde_json::to_vec(task)?;
-    let spawned_at = Instant::now();
+    // Before the clock starts: the first command of a worker binary asks it
+    // for its build id.
     let mut command = workers.command(task.runtime());
+    let spawned_at = Instant::now();
     command
         // Its own process group: Ctrl-C reaches the harness only, which then
         // decides what happens to the worker.
