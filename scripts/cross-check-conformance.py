@@ -390,7 +390,7 @@ WASMER_COMPILERS = {
 class Wasmer:
     family = "wasmer"
     how = (
-        "`wasmer run --cranelift|--singlepass --volume HOST:GUEST --env K=V [--env-file F] "
+        "`wasmer run --cranelift|--singlepass|--llvm --volume HOST:GUEST --env K=V [--env-file F] "
         "NAME.wasm -- ARGS`, cwd the scratch dir, stdin a pipe, no memory cap or time limit "
         "(it has none): killed at the limit; a trap is `RuntimeError: ...` and exit code 45"
     )
