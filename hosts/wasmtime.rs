@@ -111,6 +111,9 @@ fn engine(mut options: Options) -> wasmtime::Result<Engine> {
         Some(other) => wasmtime::bail!("unknown --allocator {other} (on-demand, pooling)"),
     }
     options.done();
+    // Linked for the adapters' WASI 0.3 host, the component model's
+    // concurrency would set up per-store state a core module never uses.
+    config.concurrency_support(false);
     Engine::new(&config)
 }
 

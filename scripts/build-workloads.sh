@@ -137,6 +137,13 @@ shopt -u nullglob
 mkdir -p "$out_conformance/wasi-p2"
 cargo run -q --manifest-path "$root/Cargo.toml" -p wasm-arena-componentize -- \
     "$out_conformance/wasi-p2" "$out_conformance"/wasi/*.wasm
+# The WASI 0.3 suite: no compiler here targets 0.3, so each test is a core
+# module in the text format written to the canonical ABI of the world in
+# src/wasi-p3/world.wit (Wasmtime 48's wasi:cli@0.3.0), made a component of
+# that world by the same tool, without an adapter.
+mkdir -p "$out_conformance/wasi-p3"
+cargo run -q --manifest-path "$root/Cargo.toml" -p wasm-arena-componentize -- \
+    --wit conformance/src/wasi-p3/world.wit "$out_conformance/wasi-p3" conformance/src/wasi-p3/*.wat
 # The catalog's `component` workloads: the same modules as WASI 0.2
 # components, markers and all, as wasm/NAME.p2.wasm.
 components="$(mktemp -d)"

@@ -20,7 +20,7 @@ pub struct Args {
     runtime: Vec<String>,
     /// A suite directory (manifest.json, NAME.wasm, NAME.json); repeatable
     /// (default: the project's own suites, `wasi`, its component twin
-    /// `wasi-p2` and `sandbox`).
+    /// `wasi-p2`, the WASI 0.3 tests `wasi-p3` and `sandbox`).
     #[arg(long)]
     suite: Vec<PathBuf>,
     /// Directory of per-runtime expectations files (`<runtime-id>.toml`).
@@ -69,7 +69,7 @@ pub fn execute(args: Args) -> Result<Outcome, Error> {
     }
     let runtimes: Vec<_> = usable.iter().map(|d| d.configured_info()).collect();
     let suite_dirs = if args.suite.is_empty() {
-        ["wasi", "wasi-p2", "sandbox"]
+        ["wasi", "wasi-p2", "wasi-p3", "sandbox"]
             .map(|s| conformance_dir().join(s))
             .to_vec()
     } else {

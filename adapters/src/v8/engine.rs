@@ -18,7 +18,16 @@ pub(super) struct V8 {
     descriptor: RuntimeDescriptor,
     launcher: Launcher,
     threads: std::num::NonZero<usize>,
+    /// Whether node's V8 has JavaScript Promise Integration.
+    jspi: bool,
 }
+
+/// Why a node without JavaScript Promise Integration runs no WASI 0.3
+/// component (found with node 20.19, V8 11.3: the transpiled code stops at
+/// "WebAssembly.promising is not a function", also with
+/// `--experimental-wasm-stack-switching`).
+const NO_JSPI: &str = "jco turns a WASI 0.3 component's async calls into JavaScript Promise \
+    Integration (WebAssembly.promising, WebAssembly.Suspending), which this node's V8 lacks";
 
 impl V8 {
     pub(super) fn boxed(descriptor: &RuntimeDescriptor) -> Result<Box<dyn Runtime>, RunError> {
@@ -50,6 +59,7 @@ impl V8 {
                 flags,
             },
             threads,
+            jspi: found.jspi,
         }))
     }
 
@@ -151,8 +161,12 @@ impl Runtime for V8 {
             ),
         ]);
         match component::jco() {
-            Ok(_) => info,
             Err(why) => info.without_components(&why),
+            Ok(_) if !self.jspi => {
+                info.unsupported.insert(Capability::WasiP3, NO_JSPI.into());
+                info
+            }
+            Ok(_) => info,
         }
     }
 

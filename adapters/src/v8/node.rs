@@ -15,10 +15,13 @@ use crate::child::{self, Child, Ended, Input, Options, Output, ReportPipe, Statu
 /// on the report pipe, [`child::REPORT_FD`].
 const DRIVER: &str = include_str!("driver.mjs");
 
-/// The node found on PATH and its version line.
+/// The node found on PATH, its version line, and whether its V8 has
+/// JavaScript Promise Integration (`WebAssembly.promising`), which the code
+/// jco makes of a WASI 0.3 component suspends Wasm with.
 pub(super) struct Found {
     pub path: PathBuf,
     pub version: &'static str,
+    pub jspi: bool,
 }
 
 /// Finds node on PATH and asks its versions, once per process.
@@ -32,14 +35,20 @@ pub(super) fn probe() -> &'static Result<Found, String> {
             .find(|p| p.is_file())
             .ok_or_else(|| "no `node` in any directory of PATH".to_string())?;
         let output = Command::new(&path)
-            .args(["-p", "process.versions.node + ' ' + process.versions.v8"])
+            .args([
+                "-p",
+                "[process.versions.node, process.versions.v8, \
+                  typeof WebAssembly.promising === 'function'].join(' ')",
+            ])
             .env_clear()
             .output()
             .map_err(|e| format!("cannot run {}: {e}", path.display()))?;
         let text = String::from_utf8_lossy(&output.stdout);
-        let (node, v8) = text
-            .trim()
-            .split_once(' ')
+        let [node, v8, jspi] = text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .try_into()
+            .ok()
             .filter(|_| output.status.success())
             .ok_or_else(|| format!("{} did not report its versions", path.display()))?;
         // Digits first, as every runtime's version is.
@@ -47,6 +56,7 @@ pub(super) fn probe() -> &'static Result<Found, String> {
         Ok(Found {
             path,
             version: Box::leak(version.into_boxed_str()),
+            jspi: jspi == "true",
         })
     })
 }

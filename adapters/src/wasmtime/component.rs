@@ -1,48 +1,102 @@
-//! WASI 0.2 command components on Wasmtime: the same engine (compiler,
-//! allocator, epochs) and the same WASI context as core modules, with
-//! `wasmtime-wasi`'s 0.2 host instead of its preview-1 one, and
-//! `wasi:cli/run` called where a module's `_start` would be.
+//! WASI command components on Wasmtime, 0.2 and 0.3: the same compiler,
+//! allocator, epochs and WASI context as core modules, with `wasmtime-wasi`'s
+//! component hosts instead of its preview-1 one, and `wasi:cli/run` called
+//! where a module's `_start` would be.
+//!
+//! WASI 0.3 is `wasmtime-wasi`'s experimental `p3` host, as `wasmtime run
+//! -Sp3 -Wcomponent-model-async` runs it. Its async functions need the
+//! component model's concurrency support, which Wasmtime sets per engine and
+//! which sets up per-store state nothing else uses: 0.3 components get an
+//! engine of their own with it on, made on first use, so modules and 0.2
+//! components keep the engine without it.
 
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use wasmtime::component::{Component, Linker, ResourceTable};
 use wasmtime::{Engine, Store, StoreContextMut};
-use wasmtime_wasi::p2::bindings::sync::Command;
+use wasmtime_wasi::runtime::in_tokio;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
-use super::engine::{Captured, Wasi, ended, guarded_store, other};
+use super::Variant;
+use super::engine::{Captured, Wasi, config, ended, guarded_store, other, watchdog};
 use crate::guest::{self, Marks, MemoryCap};
 use crate::watchdog::Watchdog;
-use crate::{Instance, Module, PluginCalls, RunError, RunOutcome, WasiSpec};
+use crate::{Instance, Interface, Module, PluginCalls, RunError, RunOutcome, WasiSpec};
 
-/// The WASI 0.2 host, made on first use: core modules never pay for it.
-#[derive(Default)]
-pub(super) struct Host(OnceLock<Result<Arc<Linker<State>>, RunError>>);
+/// The component hosts, each made on first use: core modules never pay for
+/// them, nor 0.2 components for 0.3's.
+pub(super) struct Host {
+    variant: Variant,
+    epochs: bool,
+    p2: OnceLock<Result<Arc<Linker<State>>, RunError>>,
+    p3: OnceLock<Result<P3, RunError>>,
+}
+
+/// WASI 0.3's engine (concurrency on), its linker and its epoch watchdog.
+#[derive(Clone)]
+struct P3 {
+    engine: Engine,
+    linker: Arc<Linker<State>>,
+    watchdog: Option<Arc<Watchdog>>,
+}
 
 impl Host {
-    fn linker(&self, engine: &Engine) -> Result<Arc<Linker<State>>, RunError> {
-        self.0
+    pub(super) fn new(variant: Variant, epochs: bool) -> Host {
+        Host {
+            variant,
+            epochs,
+            p2: OnceLock::new(),
+            p3: OnceLock::new(),
+        }
+    }
+
+    fn p2(&self, engine: &Engine) -> Result<Arc<Linker<State>>, RunError> {
+        self.p2
             .get_or_init(|| {
                 let mut linker = Linker::new(engine);
                 wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(other)?;
-                // A workload's markers, its own `bench` interface.
-                let mut bench = linker.instance("bench").map_err(other)?;
-                let marks: [(&str, Mark); 2] =
-                    [("start", |m| &mut m.start), ("end", |m| &mut m.end)];
-                for (name, mark) in marks {
-                    bench
-                        .func_wrap(name, move |mut store: StoreContextMut<State>, (): ()| {
-                            *mark(&mut store.data_mut().marks) = Some(Instant::now());
-                            Ok(())
-                        })
-                        .map_err(other)?;
-                }
+                bench_markers(&mut linker)?;
                 Ok(Arc::new(linker))
             })
             .clone()
     }
 
+    fn p3(&self) -> Result<P3, RunError> {
+        self.p3
+            .get_or_init(|| {
+                let mut config = config(self.variant, self.epochs)?;
+                config
+                    .concurrency_support(true)
+                    .wasm_component_model_async(true);
+                let engine = Engine::new(&config).map_err(other)?;
+                let mut linker = Linker::new(&engine);
+                wasmtime_wasi::p3::add_to_linker(&mut linker).map_err(other)?;
+                bench_markers(&mut linker)?;
+                Ok(P3 {
+                    watchdog: watchdog(&engine, self.epochs),
+                    linker: Arc::new(linker),
+                    engine,
+                })
+            })
+            .clone()
+    }
+
+    /// The engine that compiles a component of `interface`: `modules`, the
+    /// modules' own, for 0.2.
+    pub(super) fn engine(
+        &self,
+        interface: Interface,
+        modules: &Engine,
+    ) -> Result<Engine, RunError> {
+        match interface {
+            Interface::Wasi03 => Ok(self.p3()?.engine),
+            _ => Ok(modules.clone()),
+        }
+    }
+
+    /// A compiled component, ready to instantiate; `watchdog` is the modules'
+    /// engine's, used by 0.2 components.
     pub(super) fn module(
         &self,
         component: Component,
@@ -53,23 +107,41 @@ impl Host {
             .component_type()
             .imports(engine)
             .any(|(name, _)| name == "bench");
+        let (linker, watchdog, p3) = if engine.get_concurrency_support() {
+            let P3 {
+                linker, watchdog, ..
+            } = self.p3()?;
+            (linker, watchdog, true)
+        } else {
+            (self.p2(engine)?, watchdog, false)
+        };
         Ok(Box::new(ComponentModule {
-            linker: self.linker(engine)?,
+            linker,
             marked,
             component,
             watchdog,
+            p3,
         }))
     }
 }
 
+/// A workload's markers, its own `bench` interface.
+fn bench_markers(linker: &mut Linker<State>) -> Result<(), RunError> {
+    let mut bench = linker.instance("bench").map_err(other)?;
+    let marks: [(&str, Mark); 2] = [("start", |m| &mut m.start), ("end", |m| &mut m.end)];
+    for (name, mark) in marks {
+        bench
+            .func_wrap(name, move |mut store: StoreContextMut<State>, (): ()| {
+                *mark(&mut store.data_mut().marks) = Some(Instant::now());
+                Ok(())
+            })
+            .map_err(other)?;
+    }
+    Ok(())
+}
+
 /// Which of an instance's marks a `bench` import sets.
 type Mark = fn(&mut Marks) -> &mut Option<Instant>;
-
-/// Why Wasmtime ids run no WASI 0.3 component here.
-pub(super) const NO_P3: &str = "Wasmtime 48 implements WASI 0.3 only as an experimental, \
-    async-only host (wasmtime-wasi's `p3` feature; its CLI runs such a component with `-Sp3 \
-    -Wcomponent-model-async`), which this adapter does not link: it would turn the component \
-    model's concurrency machinery on for every store, core modules included";
 
 pub(super) struct State {
     wasi: WasiCtx,
@@ -93,6 +165,14 @@ struct ComponentModule {
     marked: bool,
     linker: Arc<Linker<State>>,
     watchdog: Option<Arc<Watchdog>>,
+    /// A WASI 0.3 component, run by the async host.
+    p3: bool,
+}
+
+/// An instance's `wasi:cli/run`, through the host of its WASI version.
+enum Command {
+    P2(wasmtime_wasi::p2::bindings::sync::Command),
+    P3(wasmtime_wasi::p3::bindings::Command),
 }
 
 impl Module for ComponentModule {
@@ -109,8 +189,15 @@ impl Module for ComponentModule {
         };
         let epochs = self.watchdog.is_some();
         let mut store = guarded_store(self.component.engine(), state, |s| &mut s.limiter, epochs);
-        let command = Command::instantiate(&mut store, &self.component, &self.linker)
-            .map_err(|e| RunError::Instantiate(format!("{e:#}")))?;
+        let (component, linker) = (&self.component, &*self.linker);
+        let command = if self.p3 {
+            use wasmtime_wasi::p3::bindings::Command as P3;
+            in_tokio(P3::instantiate_async(&mut store, component, linker)).map(Command::P3)
+        } else {
+            use wasmtime_wasi::p2::bindings::sync::Command as P2;
+            P2::instantiate(&mut store, component, linker).map(Command::P2)
+        }
+        .map_err(|e| RunError::Instantiate(format!("{e:#}")))?;
         Ok(Box::new(ComponentInstance {
             store,
             command,
@@ -141,7 +228,16 @@ impl Instance for ComponentInstance {
             .zip(self.watchdog.as_deref())
             .map(|(b, w)| w.arm(b));
         let begin = Instant::now();
-        let result = self.command.wasi_cli_run().call_run(&mut self.store);
+        let result = match &self.command {
+            Command::P2(command) => command.wasi_cli_run().call_run(&mut self.store),
+            // 0.3's `run` is an async function: the store's event loop runs
+            // it, and the tasks it starts, until it returns.
+            Command::P3(command) => in_tokio(
+                self.store
+                    .run_concurrent(async |store| command.wasi_cli_run().call_run(store).await),
+            )
+            .and_then(|result| result),
+        };
         let whole = begin.elapsed();
         drop(armed);
         let refused = self.store.data().limiter.refused();

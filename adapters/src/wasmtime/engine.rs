@@ -15,9 +15,7 @@ use wasmtime_wasi::{FsPerms, I32Exit, WasiCtxBuilder};
 use super::{Compiler, Variant, component};
 use crate::guest::{self, Guest, Marks, MemoryCap, Signature, Typed};
 use crate::watchdog::Watchdog;
-use crate::{
-    Capability, Instance, Interface, Module, RunError, Runtime, RuntimeInfo, WasiSpec, registry,
-};
+use crate::{Instance, Interface, Module, RunError, Runtime, RuntimeInfo, WasiSpec, registry};
 
 /// Most output a guest may write to stdout or stderr in one run.
 const OUTPUT_CAPACITY: usize = 256 << 20;
@@ -33,29 +31,16 @@ pub(super) struct Wasmtime {
 
 impl Wasmtime {
     pub(super) fn boxed(variant: Variant) -> Result<Box<dyn Runtime>, RunError> {
-        let mut config = Config::new();
         // Epochs are how the time budget interrupts a guest: one check per loop
         // header and function entry, bumped once by the watchdog at the deadline.
         // Wasmtime's default is without them, and the checks cost (13 % of
         // sha256's execute), so they are on only with the in-runtime budget.
         let epochs = crate::in_runtime_budget();
-        config.epoch_interruption(epochs);
-        config.cranelift_opt_level(OptLevel::Speed);
-        config.parallel_compilation(crate::compile_threads().get() > 1);
-        if variant.pooling {
-            config.allocation_strategy(InstanceAllocationStrategy::Pooling(pooling()));
-        }
-        match variant.compiler {
-            Compiler::Cranelift => {
-                config.strategy(Strategy::Cranelift);
-            }
-            Compiler::Winch => {
-                config.strategy(Strategy::Winch);
-            }
-            Compiler::Pulley => {
-                config.target("pulley64").map_err(other)?;
-            }
-        }
+        let mut config = config(variant, epochs)?;
+        // The component model's concurrency (WASI 0.3) sets up per-store state
+        // that modules and 0.2 components never use: it is off here, as it was
+        // before this crate linked it, and on in the 0.3 components' engine.
+        config.concurrency_support(false);
         let engine = Engine::new(&config).map_err(other)?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |s: &mut State| &mut s.wasi)
@@ -71,16 +56,12 @@ impl Wasmtime {
             })
             .map_err(other)?;
         linker.func_wrap("arena", "echo", echo).map_err(other)?;
-        let watchdog = epochs.then(|| {
-            let engine = engine.clone();
-            Arc::new(Watchdog::new(move || engine.increment_epoch()))
-        });
         Ok(Box::new(Wasmtime {
             variant,
+            watchdog: watchdog(&engine, epochs),
             engine,
             linker: Arc::new(linker),
-            watchdog,
-            components: component::Host::default(),
+            components: component::Host::new(variant, epochs),
         }))
     }
 
@@ -93,6 +74,38 @@ impl Wasmtime {
             watchdog: self.watchdog.clone(),
         })
     }
+}
+
+/// The engine settings of `variant`, shared by the module and 0.3 engines.
+pub(super) fn config(variant: Variant, epochs: bool) -> Result<Config, RunError> {
+    let mut config = Config::new();
+    config.epoch_interruption(epochs);
+    config.cranelift_opt_level(OptLevel::Speed);
+    config.parallel_compilation(crate::compile_threads().get() > 1);
+    if variant.pooling {
+        config.allocation_strategy(InstanceAllocationStrategy::Pooling(pooling()));
+    }
+    match variant.compiler {
+        Compiler::Cranelift => {
+            config.strategy(Strategy::Cranelift);
+        }
+        Compiler::Winch => {
+            config.strategy(Strategy::Winch);
+        }
+        Compiler::Pulley => {
+            config.target("pulley64").map_err(other)?;
+        }
+    }
+    Ok(config)
+}
+
+/// What bumps `engine`'s epoch at a deadline; none without the in-runtime
+/// budget.
+pub(super) fn watchdog(engine: &Engine, epochs: bool) -> Option<Arc<Watchdog>> {
+    epochs.then(|| {
+        let engine = engine.clone();
+        Arc::new(Watchdog::new(move || engine.increment_epoch()))
+    })
 }
 
 impl Runtime for Wasmtime {
@@ -124,30 +137,33 @@ impl Runtime for Wasmtime {
             ),
             (
                 "wasi".into(),
-                "wasmtime-wasi: preview1 for modules, 0.2 for components".into(),
+                "wasmtime-wasi: preview1 for modules, 0.2 and (experimental, \
+                 component-model-async, an engine of its own) 0.3 for components"
+                    .into(),
             ),
         ]);
-        let mut info = registry::info(self.variant.id(), settings);
-        info.unsupported
-            .insert(Capability::WasiP3, component::NO_P3.into());
-        info
+        registry::info(self.variant.id(), settings)
     }
 
     fn compile(&self, wasm: &[u8]) -> Result<Box<dyn Module>, RunError> {
         let rejected = |e: wasmtime::Error| RunError::rejected(format!("{e:#}"));
-        if Interface::of(wasm) == Interface::Preview1 {
+        let interface = Interface::of(wasm);
+        if interface == Interface::Preview1 {
             let module = wasmtime::Module::from_binary(&self.engine, wasm).map_err(rejected)?;
             return Ok(self.module(module));
         }
-        let component = Component::from_binary(&self.engine, wasm).map_err(rejected)?;
+        let engine = self.components.engine(interface, &self.engine)?;
+        let component = Component::from_binary(&engine, wasm).map_err(rejected)?;
         self.components.module(component, self.watchdog.clone())
     }
 
     fn precompile(&self, wasm: &[u8]) -> Result<Option<Vec<u8>>, RunError> {
-        let artifact = if Interface::of(wasm) == Interface::Preview1 {
-            self.engine.precompile_module(wasm)
-        } else {
-            self.engine.precompile_component(wasm)
+        let artifact = match Interface::of(wasm) {
+            Interface::Preview1 => self.engine.precompile_module(wasm),
+            interface => self
+                .components
+                .engine(interface, &self.engine)?
+                .precompile_component(wasm),
         };
         artifact
             .map(Some)
@@ -156,12 +172,20 @@ impl Runtime for Wasmtime {
 
     fn load_precompiled(&self, artifact: &[u8]) -> Result<Box<dyn Module>, RunError> {
         let invalid = |e: wasmtime::Error| RunError::InvalidModule(format!("{e:#}"));
-        // SAFETY (both): deserialising runs no code but trusts the artifact to
-        // be one this engine configuration produced; Wasmtime checks its
-        // header (version, target, settings) and rejects anything else.
+        // SAFETY (all three): deserialising runs no code but trusts the
+        // artifact to be one this engine configuration produced; Wasmtime
+        // checks its header (version, target, settings) and rejects anything
+        // else.
         if Engine::detect_precompiled(artifact) == Some(Precompiled::Component) {
-            let component =
-                unsafe { Component::deserialize(&self.engine, artifact) }.map_err(invalid)?;
+            // A 0.3 component's artifact is from the 0.3 engine, whose
+            // settings the modules' engine refuses, and the other way round.
+            let component = match unsafe { Component::deserialize(&self.engine, artifact) } {
+                Ok(component) => component,
+                Err(_) => {
+                    let p3 = self.components.engine(Interface::Wasi03, &self.engine)?;
+                    unsafe { Component::deserialize(&p3, artifact) }.map_err(invalid)?
+                }
+            };
             return self.components.module(component, self.watchdog.clone());
         }
         let module =

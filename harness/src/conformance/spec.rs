@@ -285,7 +285,7 @@ impl Suite {
                 exact_output: manifest.exact_output,
                 ..spec
             };
-            let interface = interface(&module, version.as_deref());
+            let interface = interface(&module);
             tests.push(TestCase {
                 name,
                 module,
@@ -302,20 +302,17 @@ impl Suite {
     }
 }
 
-/// A test module's interface, as its binary says; a component of a suite
-/// whose version is `wasm32-wasip3` is one of WASI 0.3 whatever its names
-/// say. A module that cannot be read or assembled is taken for preview 1:
-/// running it says what is wrong with it.
-fn interface(module: &Path, version: Option<&str>) -> Interface {
+/// A test module's interface, as its binary says, whatever its suite's
+/// version: the official runner gives a `wasm32-wasip3` folder to Wasmtime's
+/// CLI with WASI 0.3 switched on, and the CLI runs a component through the
+/// `wasi:cli/run` it exports, 0.2 or 0.3. A module that cannot be read or
+/// assembled is taken for preview 1: running it says what is wrong with it.
+fn interface(module: &Path) -> Interface {
     let bytes = match module.extension().and_then(|e| e.to_str()) {
         Some("wat") => wat::parse_file(module).ok(),
         _ => std::fs::read(module).ok(),
     };
-    match bytes.map(|b| Interface::of(&b)) {
-        Some(Interface::Wasi02) if version == Some("wasm32-wasip3") => Interface::Wasi03,
-        Some(interface) => interface,
-        None => Interface::Preview1,
-    }
+    bytes.map_or(Interface::Preview1, |b| Interface::of(&b))
 }
 
 #[cfg(test)]

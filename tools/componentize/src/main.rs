@@ -8,6 +8,12 @@
 //! script makes the conformance suite's component twin and the catalog's
 //! component workloads with it; the output depends only on the input and the
 //! pinned crates, so `build-workloads.sh --check` can compare bytes.
+//!
+//! `wasm-arena-componentize --wit WORLD.wit OUTDIR IN.wat...`: makes each
+//! core module written in the text format, whose imports and exports follow
+//! the canonical ABI of the one world in WORLD.wit, a component of that world
+//! (`NAME.wasm` in OUTDIR), with no adapter: how the WASI 0.3 tests are
+//! built, as no compiler here targets 0.3.
 
 use std::path::Path;
 
@@ -17,20 +23,58 @@ use wasi_preview1_component_adapter_provider::{
 };
 
 fn main() -> Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let world = match args.first().map(String::as_str) {
+        Some("--wit") if args.len() > 1 => {
+            let wit = args.drain(..2).nth(1).expect("two arguments drained");
+            Some(std::fs::read_to_string(&wit).with_context(|| format!("cannot read {wit}"))?)
+        }
+        _ => None,
+    };
     let Some((out_dir, inputs)) = args.split_first().filter(|(_, i)| !i.is_empty()) else {
-        bail!("usage: wasm-arena-componentize OUTDIR IN.wasm...");
+        bail!("usage: wasm-arena-componentize [--wit WORLD.wit] OUTDIR IN.wasm|IN.wat...");
     };
     for input in inputs {
-        let name = Path::new(input)
-            .file_name()
+        let path = Path::new(input);
+        let name = path
+            .file_stem()
             .with_context(|| format!("{input} names no file"))?;
-        let output = Path::new(out_dir).join(name);
-        let module = std::fs::read(input).with_context(|| format!("cannot read {input}"))?;
-        std::fs::write(&output, componentize(&module).context(input.clone())?)
+        let output = Path::new(out_dir).join(name).with_extension("wasm");
+        let component = match &world {
+            Some(wit) => {
+                let module =
+                    wat::parse_file(path).with_context(|| format!("cannot parse {input}"))?;
+                of_world(module, wit)
+            }
+            None => {
+                let module =
+                    std::fs::read(input).with_context(|| format!("cannot read {input}"))?;
+                componentize(&module)
+            }
+        };
+        std::fs::write(&output, component.context(input.clone())?)
             .with_context(|| format!("cannot write {}", output.display()))?;
     }
     Ok(())
+}
+
+/// A module of the canonical ABI as a component of the one world in `wit`.
+fn of_world(mut module: Vec<u8>, wit: &str) -> Result<Vec<u8>> {
+    let mut resolve = wit_parser::Resolve::default();
+    let package = resolve.push_source("world.wit", wit)?;
+    let world = resolve.select_world(&[package], None)?;
+    wit_component::embed_component_metadata(
+        &mut module,
+        &resolve,
+        world,
+        wit_component::StringEncoding::UTF8,
+    )?;
+    wit_component::ComponentEncoder::default()
+        .module(&module)
+        .context("not a core module of the world's canonical ABI")?
+        .validate(true)
+        .encode()
+        .context("cannot make a component of it")
 }
 
 /// What a workload imports besides WASI: the markers of its timed region.
