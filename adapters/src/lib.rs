@@ -222,12 +222,13 @@ impl Interface {
         }
     }
 
-    /// What a runtime needs to run such a binary, if anything beyond a core module.
+    /// What a runtime needs to run such a binary, if anything beyond a core
+    /// module, the most specific first: a refusal names what the binary is.
     pub fn needs(self) -> &'static [Capability] {
         match self {
             Interface::Preview1 => &[],
             Interface::Wasi02 => &[Capability::Components],
-            Interface::Wasi03 => &[Capability::Components, Capability::WasiP3],
+            Interface::Wasi03 => &[Capability::WasiP3, Capability::Components],
         }
     }
 }
@@ -397,7 +398,7 @@ mod tests {
         assert_eq!(Interface::of(b"not wasm"), Interface::Preview1);
         assert_eq!(
             Interface::Wasi03.needs(),
-            [Capability::Components, Capability::WasiP3]
+            [Capability::WasiP3, Capability::Components]
         );
     }
 }
