@@ -3,12 +3,13 @@
 //! component hosts instead of its preview-1 one, and `wasi:cli/run` called
 //! where a module's `_start` would be.
 //!
-//! WASI 0.3 is `wasmtime-wasi`'s experimental `p3` host, as `wasmtime run
-//! -Sp3 -Wcomponent-model-async` runs it. Its async functions need the
-//! component model's concurrency support, which Wasmtime sets per engine and
-//! which sets up per-store state nothing else uses: 0.3 components get an
-//! engine of their own with it on, made on first use, so modules and 0.2
-//! components keep the engine without it.
+//! WASI 0.3 is `wasmtime-wasi`'s experimental `p3` host, as Wasmtime 48's
+//! CLI runs it by default (`-Sp3`, `-Wcomponent-model-async`). Its async
+//! functions need the component model's concurrency support, which Wasmtime
+//! sets per engine and which sets up per-store state nothing else uses: 0.3
+//! components get an engine of their own with it on, made on first use, so
+//! modules and 0.2 components keep the engine they were measured with before
+//! this crate linked it, without it. (The CLI has it on for every store.)
 
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
