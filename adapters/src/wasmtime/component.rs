@@ -108,22 +108,26 @@ impl Host {
             .component_type()
             .imports(engine)
             .any(|(name, _)| name == "bench");
-        let (linker, watchdog, p3) = if engine.get_concurrency_support() {
+        let (linker, watchdog) = if is_p3(engine) {
             let P3 {
                 linker, watchdog, ..
             } = self.p3()?;
-            (linker, watchdog, true)
+            (linker, watchdog)
         } else {
-            (self.p2(engine)?, watchdog, false)
+            (self.p2(engine)?, watchdog)
         };
         Ok(Box::new(ComponentModule {
             linker,
             marked,
             component,
             watchdog,
-            p3,
         }))
     }
+}
+
+/// Whether `engine` is the 0.3 components' (only it has concurrency on).
+fn is_p3(engine: &Engine) -> bool {
+    engine.get_concurrency_support()
 }
 
 /// A workload's markers, its own `bench` interface.
@@ -166,8 +170,6 @@ struct ComponentModule {
     marked: bool,
     linker: Arc<Linker<State>>,
     watchdog: Option<Arc<Watchdog>>,
-    /// A WASI 0.3 component, run by the async host.
-    p3: bool,
 }
 
 /// An instance's `wasi:cli/run`, through the host of its WASI version.
@@ -191,7 +193,7 @@ impl Module for ComponentModule {
         let epochs = self.watchdog.is_some();
         let mut store = guarded_store(self.component.engine(), state, |s| &mut s.limiter, epochs);
         let (component, linker) = (&self.component, &*self.linker);
-        let command = if self.p3 {
+        let command = if is_p3(component.engine()) {
             use wasmtime_wasi::p3::bindings::Command as P3;
             in_tokio(P3::instantiate_async(&mut store, component, linker)).map(Command::P3)
         } else {

@@ -60,21 +60,37 @@ fn main() -> Result<()> {
 
 /// A module of the canonical ABI as a component of the one world in `wit`.
 fn of_world(mut module: Vec<u8>, wit: &str) -> Result<Vec<u8>> {
+    embed_world(&mut module, "world.wit", wit)?;
+    encode(&module, false).context("not a core module of the world's canonical ABI")
+}
+
+/// Records in `module` that it is written against the one world in `wit`
+/// (read as a file named `file`), as a component-type section.
+fn embed_world(module: &mut Vec<u8>, file: &str, wit: &str) -> Result<()> {
     let mut resolve = wit_parser::Resolve::default();
-    let package = resolve.push_source("world.wit", wit)?;
+    let package = resolve.push_source(file, wit)?;
     let world = resolve.select_world(&[package], None)?;
     wit_component::embed_component_metadata(
-        &mut module,
+        module,
         &resolve,
         world,
         wit_component::StringEncoding::UTF8,
-    )?;
-    wit_component::ComponentEncoder::default()
-        .module(&module)
-        .context("not a core module of the world's canonical ABI")?
-        .validate(true)
-        .encode()
-        .context("cannot make a component of it")
+    )
+}
+
+/// The component of `module`, validated; with Wasmtime's preview-1 adapter
+/// when `adapt`.
+fn encode(module: &[u8], adapt: bool) -> Result<Vec<u8>> {
+    let mut encoder = wit_component::ComponentEncoder::default()
+        .module(module)?
+        .validate(true);
+    if adapt {
+        encoder = encoder.adapter(
+            WASI_SNAPSHOT_PREVIEW1_ADAPTER_NAME,
+            WASI_SNAPSHOT_PREVIEW1_COMMAND_ADAPTER,
+        )?;
+    }
+    encoder.encode().context("cannot make a component of it")
 }
 
 /// What a workload imports besides WASI: the markers of its timed region.
@@ -91,26 +107,9 @@ world command {
 fn componentize(module: &[u8]) -> Result<Vec<u8>> {
     let mut module = module.to_vec();
     if imports_bench(&module)? {
-        let mut resolve = wit_parser::Resolve::default();
-        let package = resolve.push_source("bench.wit", BENCH_WORLD)?;
-        let world = resolve.select_world(&[package], Some("command"))?;
-        wit_component::embed_component_metadata(
-            &mut module,
-            &resolve,
-            world,
-            wit_component::StringEncoding::UTF8,
-        )?;
+        embed_world(&mut module, "bench.wit", BENCH_WORLD)?;
     }
-    wit_component::ComponentEncoder::default()
-        .module(&module)
-        .context("not a core module wit-component can wrap")?
-        .validate(true)
-        .adapter(
-            WASI_SNAPSHOT_PREVIEW1_ADAPTER_NAME,
-            WASI_SNAPSHOT_PREVIEW1_COMMAND_ADAPTER,
-        )?
-        .encode()
-        .context("cannot make a component of it")
+    encode(&module, true).context("not a core module wit-component can wrap")
 }
 
 /// Whether the module imports anything from `bench`.
