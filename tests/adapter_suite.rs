@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use wasm_arena_adapters::{
     Capability, Limits, PluginCalls, Preopen, RunError, RunOutcome, Runtime, RuntimeDescriptor,
-    TimedRegion, WasiSpec,
+    StdinEnd, TimedRegion, WasiSpec,
 };
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -35,6 +35,15 @@ fn serial() -> std::sync::MutexGuard<'static, ()> {
 /// these fixtures.
 fn runtimes() -> Serial {
     let guard = serial();
+    // Making WasmEdge gives this thread a file descriptor table of its own,
+    // and whatever the process makes once, lazily, on such a thread has its
+    // fds there only: wasmtime-wasi's tokio runtime, whose eventfd another
+    // test's thread could then not write ("failed to wake I/O driver: Bad
+    // file descriptor", when a guest's poll sets a timer). So that runtime
+    // is made first, while this thread still has the process's table. A
+    // worker runs one runtime: wasm-arena itself never meets this.
+    #[cfg(feature = "wasmtime")]
+    wasmtime_wasi::runtime::in_tokio(async {});
     let all: Vec<_> = wasm_runtimes()
         .map(|d| d.create().unwrap_or_else(|e| panic!("{}: {e}", d.id)))
         .collect();
@@ -150,6 +159,24 @@ fn stdin_bytes_are_read_then_end_of_file() {
         wasi.stdin = b"line 1\nline 2 \x00 binary\n".to_vec();
         let o = probe(rt.as_ref(), &wasi);
         assert_eq!(o.stdout, wasi.stdin, "{}", rt.info().id);
+    }
+}
+
+#[test]
+fn stdin_left_open_is_never_ready_after_its_bytes() {
+    for rt in runtimes() {
+        let id = rt.info().id;
+        let mut wasi = spec(&["probe", "poll-stdin"]);
+        wasi.stdin_end = StdinEnd::Open;
+        // Nothing, and no end of file: a poll for stdin waits out its clock.
+        assert_eq!(stdout(&probe(rt.as_ref(), &wasi)), "clock\n", "{id}");
+        // Its bytes are read first; then the same.
+        wasi.stdin = b"abc".to_vec();
+        assert_eq!(
+            stdout(&probe(rt.as_ref(), &wasi)),
+            "read: 3 bytes\nclock\n",
+            "{id}"
+        );
     }
 }
 

@@ -7,7 +7,7 @@
 
 use std::fs::File;
 use std::io::{self, Read, Write};
-use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
 use std::os::unix::process::CommandExt;
 use std::process::{ChildStdin, Command, Stdio};
 use std::thread::JoinHandle;
@@ -67,6 +67,10 @@ pub enum Input {
     /// the parent, whose clock has to keep running. A child that exits
     /// without reading them all closes the pipe: not an error.
     Bytes(Vec<u8>),
+    /// These bytes, written as with [`Input::Bytes`], and then no end of
+    /// file: the pipe stays open, never written to again, until the child
+    /// is dropped (the official wasi-testsuite runner's stdin).
+    Open(Vec<u8>),
     /// A pipe the parent writes with [`Child::stdin`].
     Pipe,
 }
@@ -232,7 +236,7 @@ pub fn spawn(mut command: Command, options: Options) -> io::Result<Child> {
     command
         .stdin(match options.stdin {
             Input::Null => Stdio::null(),
-            Input::Bytes(_) | Input::Pipe => Stdio::piped(),
+            Input::Bytes(_) | Input::Open(_) | Input::Pipe => Stdio::piped(),
         })
         .stdout(match options.stdout {
             Output::Null => Stdio::null(),
@@ -270,11 +274,18 @@ pub fn spawn(mut command: Command, options: Options) -> io::Result<Child> {
         Reader::new(pipe.reader.into())
     });
     let mut stdin = child.stdin.take();
+    let feed =
+        |mut pipe: File, bytes: Vec<u8>| std::thread::spawn(move || drop(pipe.write_all(&bytes)));
     let feeder = match options.stdin {
         Input::Bytes(bytes) => stdin
             .take()
-            .map(|mut pipe| std::thread::spawn(move || drop(pipe.write_all(&bytes)))),
-        Input::Null | Input::Pipe => None,
+            .map(|pipe| feed(File::from(OwnedFd::from(pipe)), bytes)),
+        // A copy writes; `stdin` keeps the pipe open.
+        Input::Open(bytes) if !bytes.is_empty() => match &stdin {
+            Some(pipe) => Some(feed(File::from(pipe.as_fd().try_clone_to_owned()?), bytes)),
+            None => None,
+        },
+        Input::Open(_) | Input::Null | Input::Pipe => None,
     };
     let (stdout, collected_stdout) = match (options.stdout, child.stdout.take()) {
         (Output::Read, Some(pipe)) => (Some(Reader::new(pipe.into())), None),

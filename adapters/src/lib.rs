@@ -39,7 +39,7 @@ pub use error::RunError;
 pub use registry::{RuntimeDescriptor, Version, create, descriptors, find};
 pub use resident::Resident;
 pub use signal::signal_name;
-pub use wasi::{Limits, Preopen, WasiSpec};
+pub use wasi::{Limits, Preopen, StdinEnd, WasiSpec, stdin_pipe};
 
 /// The environment variable that sets how many threads a runtime may compile
 /// with (`run --compile-threads`); unset, every core.

@@ -1,3 +1,4 @@
+use std::io::{self, PipeReader, PipeWriter, Write};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -12,11 +13,45 @@ pub struct WasiSpec {
     /// The whole guest environment.
     pub env: Vec<(String, String)>,
     pub preopens: Vec<Preopen>,
-    /// Bytes the guest reads from stdin; it then sees end of file.
+    /// Bytes the guest reads from stdin; then [`WasiSpec::stdin_end`].
     #[serde(default)]
     pub stdin: Vec<u8>,
     #[serde(default)]
+    pub stdin_end: StdinEnd,
+    #[serde(default)]
     pub limits: Limits,
+}
+
+/// What the guest's stdin does once its bytes are read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StdinEnd {
+    /// End of file, as from a file or a closed pipe.
+    #[default]
+    Eof,
+    /// Nothing more, ever, and no end of file: a pipe that stays open, never
+    /// written to, until the guest is done, as the official wasi-testsuite
+    /// runner gives every test (`Popen(stdin=PIPE)`). A read waits; a poll
+    /// for it times out.
+    Open,
+}
+
+/// The reading end of a real pipe that holds `bytes` (written by a thread,
+/// so any amount fits) and then ends as `end` says: with
+/// [`StdinEnd::Open`], the writing end the caller must hold for as long as
+/// the guest may read. For runtimes whose guest stdin is an fd.
+pub fn stdin_pipe(bytes: Vec<u8>, end: StdinEnd) -> io::Result<(PipeReader, Option<PipeWriter>)> {
+    let (reader, mut writer) = io::pipe()?;
+    let held = match end {
+        StdinEnd::Eof => None,
+        StdinEnd::Open => Some(writer.try_clone()?),
+    };
+    if !bytes.is_empty() {
+        // Ends when all is written, or when the reading end closes on a
+        // guest that never read it all.
+        std::thread::spawn(move || writer.write_all(&bytes));
+    }
+    Ok((reader, held))
 }
 
 /// A host directory granted to the guest under `guest` (e.g. `/input`).

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
-use wasm_arena_adapters::{Limits, Preopen, WasiSpec};
+use wasm_arena_adapters::{Limits, Preopen, StdinEnd, WasiSpec};
 
 use crate::verify::{Expectation, ExpectedBytes};
 
@@ -203,6 +203,7 @@ impl Workload {
             env: self.env.clone(),
             preopens: self.dirs.clone(),
             stdin: self.stdin.clone(),
+            stdin_end: StdinEnd::Eof,
             limits,
         }
     }

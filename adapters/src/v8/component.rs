@@ -14,7 +14,7 @@ use tempfile::TempDir;
 
 use super::node::{Launcher, other};
 use crate::child::{self, Input, Options, Output, ReportPipe, Status, Waited};
-use crate::{Instance, Module, PluginCalls, RunError, RunOutcome, TimedRegion, WasiSpec};
+use crate::{Instance, Module, PluginCalls, RunError, RunOutcome, StdinEnd, TimedRegion, WasiSpec};
 
 /// The script each node runs, written beside the transpiled component.
 const RUNNER: &str = include_str!("component.mjs");
@@ -107,6 +107,7 @@ impl Module for Transpiled {
             command: self.run_command(wasi)?,
             _dir: self.dir.clone(),
             stdin: wasi.stdin.clone(),
+            stdin_end: wasi.stdin_end,
             budget: wasi.limits.time_budget,
             output: Default::default(),
         }))
@@ -147,6 +148,7 @@ struct ComponentRun {
     command: Command,
     _dir: Arc<TempDir>,
     stdin: Vec<u8>,
+    stdin_end: StdinEnd,
     budget: Option<Duration>,
     /// What the guest wrote, once it has run.
     output: (Vec<u8>, Vec<u8>),
@@ -159,7 +161,10 @@ impl Instance for ComponentRun {
     fn run(&mut self) -> Result<RunOutcome, RunError> {
         let report = ReportPipe::new().map_err(|e| other("cannot make the report pipe", e))?;
         let options = Options {
-            stdin: Input::Bytes(std::mem::take(&mut self.stdin)),
+            stdin: match self.stdin_end {
+                StdinEnd::Eof => Input::Bytes(std::mem::take(&mut self.stdin)),
+                StdinEnd::Open => Input::Open(std::mem::take(&mut self.stdin)),
+            },
             stdout: Output::Collect,
             report: Some(report),
             die_with_parent: true,

@@ -1,5 +1,8 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use std::time::Duration;
 
@@ -9,7 +12,7 @@ use super::component;
 use super::node::{self, Launcher, Node, Reply, json, json_path, other};
 use crate::{
     Capability, Instance, Interface, Module, PluginCalls, Resident, RunError, RunOutcome, Runtime,
-    RuntimeDescriptor, RuntimeInfo, TimedRegion, WasiSpec,
+    RuntimeDescriptor, RuntimeInfo, StdinEnd, TimedRegion, WasiSpec,
 };
 
 const WASM_PAGE: u64 = 64 << 10;
@@ -211,8 +214,8 @@ struct V8Module {
 impl Module for V8Module {
     fn instantiate(&self, wasi: &WasiSpec) -> Result<Box<dyn Instance>, RunError> {
         let dir = tempdir()?;
-        std::fs::write(dir.path().join("stdin"), &wasi.stdin)
-            .map_err(|e| other("cannot write the guest's stdin", e))?;
+        let stdin_held = stdin(wasi, &dir.path().join("stdin"))
+            .map_err(|e| other("cannot make the guest's stdin", e))?;
         let request = instantiate_request(wasi, dir.path())?;
         // An instance owns its node, so the budget's SIGKILL and the memory
         // are its own; later instances load the module again (not timed).
@@ -225,6 +228,7 @@ impl Module for V8Module {
         Ok(Box::new(V8Instance {
             node: Some(node),
             dir,
+            _stdin_held: stdin_held,
             budget: wasi.limits.time_budget,
             instantiated: reply.nanos("instantiate")?,
         }))
@@ -233,6 +237,31 @@ impl Module for V8Module {
     fn compile_time(&self) -> Option<Duration> {
         Some(self.compiled)
     }
+}
+
+/// Makes the file node's WASI opens as the guest's stdin at `path`: a file
+/// of the bytes, read to its end; or, to stay open, a named pipe that this
+/// process holds open for writing (returned), the bytes written into it by a
+/// thread. Node opens the path itself: it runs in a process of its own.
+fn stdin(wasi: &WasiSpec, path: &Path) -> std::io::Result<Option<File>> {
+    if wasi.stdin_end == StdinEnd::Eof {
+        return std::fs::write(path, &wasi.stdin).map(|()| None);
+    }
+    let c_path = std::ffi::CString::new(path.as_os_str().as_bytes())?;
+    // SAFETY: `c_path` is a NUL-terminated path that outlives the call.
+    if unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // Read and write: on Linux that opens a FIFO at once, with no reader
+    // yet, and node's open for reading then finds a writer and returns.
+    let held = OpenOptions::new().read(true).write(true).open(path)?;
+    if !wasi.stdin.is_empty() {
+        // Write-only, so that the thread ends (EPIPE) once no reader is left.
+        let mut writer = OpenOptions::new().write(true).open(path)?;
+        let bytes = wasi.stdin.clone();
+        std::thread::spawn(move || writer.write_all(&bytes));
+    }
+    Ok(Some(held))
 }
 
 fn instantiate_request(wasi: &WasiSpec, dir: &Path) -> Result<String, RunError> {
@@ -264,6 +293,8 @@ struct V8Instance {
     node: Option<Node>,
     /// The guest's stdin, stdout, stderr and plugin input.
     dir: TempDir,
+    /// An open stdin's writing end ([`StdinEnd::Open`]).
+    _stdin_held: Option<File>,
     budget: Option<Duration>,
     instantiated: Duration,
 }

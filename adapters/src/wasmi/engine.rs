@@ -1,4 +1,6 @@
 use std::collections::BTreeMap;
+use std::io::PipeWriter;
+use std::os::fd::OwnedFd;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -9,10 +11,14 @@ use wasmi::{
 use wasmi_core::LimiterError;
 use wasmi_wasi::wasi_common::pipe::{ReadPipe, WritePipe};
 use wasmi_wasi::wasi_common::sync::dir::Dir as WasiCapDir;
-use wasmi_wasi::{Dir, WasiCtx, WasiCtxBuilder, WasiDir, ambient_authority};
+use wasmi_wasi::wasi_common::sync::file::File as PipeFile;
+use wasmi_wasi::{Dir, WasiCtx, WasiCtxBuilder, WasiDir, WasiFile, ambient_authority};
 
 use crate::guest::{Guest, Marks, MemoryCap, Signature, Typed};
-use crate::{Capability, Instance, Module, RunError, Runtime, RuntimeInfo, WasiSpec, registry};
+use crate::{
+    Capability, Instance, Module, RunError, Runtime, RuntimeInfo, StdinEnd, WasiSpec, registry,
+    stdin_pipe,
+};
 
 mod read_only;
 
@@ -170,11 +176,12 @@ impl Module for WasmiModule {
     fn instantiate(&self, wasi: &WasiSpec) -> Result<Box<dyn Instance>, RunError> {
         let stdout = Output::default();
         let stderr = Output::default();
+        let (stdin, stdin_held) = stdin(wasi)?;
         let wasi_ctx = WasiCtxBuilder::new()
             .args(&wasi.args)
             .and_then(|b| b.envs(&wasi.env))
             .map_err(|e| RunError::Instantiate(e.to_string()))?
-            .stdin(Box::new(ReadPipe::from(wasi.stdin.clone())))
+            .stdin(stdin)
             .stdout(Box::new(WritePipe::from_shared(stdout.clone())))
             .stderr(Box::new(WritePipe::from_shared(stderr.clone())))
             .build();
@@ -215,6 +222,7 @@ impl Module for WasmiModule {
             deadline: None,
             stdout,
             stderr,
+            _stdin_held: stdin_held,
         }))
     }
 }
@@ -231,6 +239,23 @@ struct WasmiInstance {
     deadline: Option<Instant>,
     stdout: Output,
     stderr: Output,
+    /// The writing end of an open stdin ([`StdinEnd::Open`]).
+    _stdin_held: Option<PipeWriter>,
+}
+
+/// The guest's stdin: its bytes in memory, then end of file; or, to stay
+/// open, a real pipe, which wasi-common can also poll (it cannot poll an
+/// in-memory pipe: `poll_oneoff` fails with EINVAL on one).
+fn stdin(wasi: &WasiSpec) -> Result<(Box<dyn WasiFile>, Option<PipeWriter>), RunError> {
+    match wasi.stdin_end {
+        StdinEnd::Eof => Ok((Box::new(ReadPipe::from(wasi.stdin.clone())), None)),
+        StdinEnd::Open => {
+            let (reader, held) = stdin_pipe(wasi.stdin.clone(), wasi.stdin_end)
+                .map_err(|e| RunError::Instantiate(format!("cannot make the stdin pipe: {e}")))?;
+            let file = cap_std::fs::File::from_std(std::fs::File::from(OwnedFd::from(reader)));
+            Ok((Box::new(PipeFile::from_cap_std(file)), held))
+        }
+    }
 }
 
 impl WasmiInstance {

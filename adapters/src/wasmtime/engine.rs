@@ -8,14 +8,18 @@ use wasmtime::{
     OptLevel, PoolingAllocationConfig, Precompiled, ResourceLimiter, Store, Strategy, Trap,
     TypedFunc, WasmBacktrace,
 };
+use wasmtime_wasi::cli::StdinStream;
 use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
 use wasmtime_wasi::{FsPerms, I32Exit, WasiCtxBuilder};
 
+use super::stdin::OpenStdin;
 use super::{Compiler, Variant, component};
 use crate::guest::{self, Guest, Marks, MemoryCap, Signature, Typed};
 use crate::watchdog::Watchdog;
-use crate::{Instance, Interface, Module, RunError, Runtime, RuntimeInfo, WasiSpec, registry};
+use crate::{
+    Instance, Interface, Module, RunError, Runtime, RuntimeInfo, StdinEnd, WasiSpec, registry,
+};
 
 /// Most output a guest may write to stdout or stderr in one run.
 const OUTPUT_CAPACITY: usize = 256 << 20;
@@ -268,7 +272,7 @@ pub(super) fn ended(
 }
 
 /// A guest's WASI context as granted, before it is built for preview 1 or
-/// for 0.2, with its captured output.
+/// for 0.2 or 0.3, with its captured output.
 pub(super) struct Wasi {
     pub(super) builder: WasiCtxBuilder,
     pub(super) output: Captured,
@@ -290,6 +294,14 @@ impl Captured {
     }
 }
 
+/// The guest's stdin: its bytes, then end of file or nothing ever.
+fn stdin(wasi: &WasiSpec) -> Box<dyn StdinStream + Sync> {
+    match wasi.stdin_end {
+        StdinEnd::Eof => Box::new(MemoryInputPipe::new(wasi.stdin.clone())),
+        StdinEnd::Open => Box::new(OpenStdin::new(wasi.stdin.clone())),
+    }
+}
+
 impl Wasi {
     pub(super) fn new(wasi: &WasiSpec) -> Result<Wasi, RunError> {
         let stdout = MemoryOutputPipe::new(OUTPUT_CAPACITY);
@@ -299,7 +311,7 @@ impl Wasi {
             .allow_blocking_current_thread(true)
             .args(&wasi.args)
             .envs(&wasi.env)
-            .stdin(MemoryInputPipe::new(wasi.stdin.clone()))
+            .stdin(stdin(wasi))
             .stdout(stdout.clone())
             .stderr(stderr.clone());
         for preopen in &wasi.preopens {

@@ -8,6 +8,8 @@
 mod component;
 #[cfg(feature = "wasmtime")]
 mod engine;
+#[cfg(feature = "wasmtime")]
+mod stdin;
 
 use crate::Tier;
 use crate::registry::{ColdHost, Factory, RuntimeDescriptor, Version, Worker};

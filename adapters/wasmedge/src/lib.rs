@@ -331,7 +331,7 @@ impl Module for WasmEdgeModule {
                 .filter(|_| wasm_arena_adapters::in_runtime_budget()),
             deadline: None,
             page_cap,
-            stdin: Stdin::new(wasi.stdin.clone()),
+            stdin: Stdin::new(wasi.stdin.clone(), wasi.stdin_end),
             output: Output::default(),
         };
         // SAFETY: the pointers are of module instances `instance` owns, and

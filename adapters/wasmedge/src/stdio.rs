@@ -12,8 +12,10 @@
 
 use std::cell::Cell;
 use std::fs::File;
-use std::io::{self, Read, Write};
+use std::io::{self, PipeWriter, Read, Write};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+
+use wasm_arena_adapters::{StdinEnd, stdin_pipe};
 
 use super::log::LogWindow;
 
@@ -48,32 +50,37 @@ pub(crate) struct Output {
     pub(crate) log: Vec<String>,
 }
 
-/// The guest's stdin: its bytes, then the reading end of a pipe that a
-/// thread writes them into and then closes, made at the first run
-/// (instantiation is timed). A pipe, as a shell or the official
+/// The guest's stdin: the reading end of a pipe that holds its bytes, made
+/// at the first run (instantiation is timed), and then end of file or a pipe
+/// held open ([`StdinEnd`]). A pipe, as a shell or the official
 /// wasi-testsuite runner gives a program: WasmEdge's `poll_oneoff` watches
 /// fd 0 with epoll, which refuses a regular file (a test then sees EPERM).
 /// Every run of the instance reads fd 0 on from where the last one stopped,
 /// as from one stream.
 pub(crate) struct Stdin {
     bytes: Vec<u8>,
+    end: StdinEnd,
     file: Option<File>,
+    /// The writing end, held while the instance lives ([`StdinEnd::Open`]).
+    _held: Option<PipeWriter>,
 }
 
 impl Stdin {
-    pub(crate) fn new(bytes: Vec<u8>) -> Stdin {
-        Stdin { bytes, file: None }
+    pub(crate) fn new(bytes: Vec<u8>, end: StdinEnd) -> Stdin {
+        Stdin {
+            bytes,
+            end,
+            file: None,
+            _held: None,
+        }
     }
 
     fn file(&mut self) -> io::Result<&File> {
         let file = match self.file.take() {
             Some(file) => file,
             None => {
-                let (reader, mut writer) = io::pipe()?;
-                let bytes = std::mem::take(&mut self.bytes);
-                // Ends when all is written, or when the reading end closes
-                // (the instance is dropped) on a guest that never read it all.
-                std::thread::spawn(move || writer.write_all(&bytes));
+                let (reader, held) = stdin_pipe(std::mem::take(&mut self.bytes), self.end)?;
+                self._held = held;
                 File::from(OwnedFd::from(reader))
             }
         };

@@ -32,7 +32,7 @@ use wasm_arena_adapters::guest::{self, Guest, Marks, MemoryCap, Signature, Typed
 use wasm_arena_adapters::wasmer::Compiler;
 use wasm_arena_adapters::watchdog::Watchdog;
 use wasm_arena_adapters::{
-    Capability, Instance, Module, RunError, Runtime, RuntimeInfo, WasiSpec, registry,
+    Capability, Instance, Module, RunError, Runtime, RuntimeInfo, StdinEnd, WasiSpec, registry,
 };
 
 /// The ids this crate makes: pass to `registry::link`. `wasmer-llvm` only
@@ -275,10 +275,17 @@ impl Module for WasmerModule {
         let instantiate = |e: &dyn std::fmt::Display| RunError::Instantiate(e.to_string());
         let stdout = Pipe::channel();
         let stderr = Pipe::channel();
-        // The guest reads the bytes, then end of file: the writing end is closed.
+        // The guest reads the bytes, then end of file once the writing end
+        // is closed, or nothing more while the instance holds it open.
         let (mut stdin_tx, stdin) = Pipe::channel();
         std::io::Write::write_all(&mut stdin_tx, &wasi.stdin).map_err(|e| instantiate(&e))?;
-        stdin_tx.close();
+        let stdin_held = match wasi.stdin_end {
+            StdinEnd::Eof => {
+                stdin_tx.close();
+                None
+            }
+            StdinEnd::Open => Some(stdin_tx),
+        };
         let builder = WasiEnv::builder(wasi.args.first().cloned().unwrap_or_default())
             .args(wasi.args.iter().skip(1))
             .envs(wasi.env.iter().cloned())
@@ -319,6 +326,7 @@ impl Module for WasmerModule {
         Ok(Box::new(WasmerInstance {
             store,
             instance,
+            _stdin_held: stdin_held,
             env,
             host,
             memory,
@@ -377,6 +385,8 @@ struct Host {
 struct WasmerInstance {
     store: Store,
     instance: wasmer::Instance,
+    /// The writing end of an open stdin ([`StdinEnd::Open`]).
+    _stdin_held: Option<Pipe>,
     env: WasiFunctionEnv,
     host: FunctionEnv<Host>,
     memory: Option<Memory>,

@@ -199,6 +199,7 @@ impl Conformance<'_> {
         };
         let mut args = vec![format!("{}.wasm", case.test.name)];
         args.extend(spec.args.iter().cloned());
+        let (stdin, stdin_end) = spec.stdin();
         let task = Task::Observe(Observation {
             runtime: case.runtime.id.clone(),
             wasm,
@@ -206,7 +207,8 @@ impl Conformance<'_> {
                 args,
                 env: spec.env.clone().into_iter().collect(),
                 preopens,
-                stdin: spec.stdin.clone().unwrap_or_default().into_bytes(),
+                stdin,
+                stdin_end,
                 limits: Limits {
                     max_memory_bytes: Some(self.settings.max_memory_bytes),
                     time_budget: Some(Duration::from_secs_f64(self.settings.timeout_s)),

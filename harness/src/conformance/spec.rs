@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
-use wasm_arena_adapters::{Capability, Interface};
+use wasm_arena_adapters::{Capability, Interface, StdinEnd};
 
 /// A loaded suite: its manifest and its tests, sorted by name.
 #[derive(Debug, Clone)]
@@ -197,6 +197,16 @@ impl TestSpec {
         Ok(spec)
     }
 
+    /// The guest's stdin: the test's `stdin` and then end of file; without
+    /// that field (the official format has none), what the official runner
+    /// gives: a pipe that stays open and is never written to.
+    pub fn stdin(&self) -> (Vec<u8>, StdinEnd) {
+        match &self.stdin {
+            Some(text) => (text.clone().into_bytes(), StdinEnd::Eof),
+            None => (Vec::new(), StdinEnd::Open),
+        }
+    }
+
     /// The host directories to copy for the test, with their guest names.
     pub fn grants(&self, suite_dir: &Path) -> Vec<(PathBuf, String)> {
         match &self.root {
@@ -324,6 +334,16 @@ mod tests {
 
     fn parse(text: &str) -> Result<TestSpec> {
         TestSpec::parse(Path::new("suite/t.json"), text)
+    }
+
+    #[test]
+    fn stdin_is_the_given_bytes_then_eof_else_the_official_runners_open_pipe() {
+        let given = parse(r#"{"stdin": "in"}"#).unwrap();
+        assert_eq!(given.stdin(), (b"in".to_vec(), StdinEnd::Eof));
+        let empty = parse(r#"{"stdin": ""}"#).unwrap();
+        assert_eq!(empty.stdin(), (Vec::new(), StdinEnd::Eof));
+        let official = parse(r#"{"exit_code": 0}"#).unwrap();
+        assert_eq!(official.stdin(), (Vec::new(), StdinEnd::Open));
     }
 
     #[test]
