@@ -3,7 +3,8 @@
 command-line tool (issue 19): every test of the `wasi` and `sandbox` suites
 is run with the CLI the way the harness runs it (a fresh copy of each granted
 directory, argv[0] `NAME.wasm`, the same arguments, the whole environment,
-the stdin bytes on a pipe that is then closed, the 256 MiB memory cap and the
+the stdin bytes on a pipe that is then closed, or, for a test without
+`stdin`, a pipe held open and never written to, the 256 MiB memory cap and the
 10 s time limit where the CLI can be told them), judged by the harness's
 rules (harness/src/conformance/verdict.rs: exit code, exact stdout and
 stderr, a trap, the runtime's own time budget), and compared, pass or fail,
@@ -121,7 +122,8 @@ class Test:
         self.exit_code = spec.get("exit_code", 0)
         self.stdout = spec.get("stdout")
         self.stderr = spec.get("stderr")
-        self.stdin = spec.get("stdin", "").encode()
+        # None: no `stdin`, so the official runner's pipe, open and unwritten.
+        self.stdin = spec["stdin"].encode() if "stdin" in spec else None
         self.outcome = spec.get("outcome", "exit")
         self.read_only = spec.get("read_only", False)
         self.requires = spec.get("requires", [])
@@ -242,10 +244,16 @@ def check(test, o):
 
 def run_process(argv, cwd, stdin, stdin_mode, kill_after, env):
     """Runs argv in cwd, stdin given as a pipe (written, then closed) or a
-    file; kills its process group after kill_after seconds."""
+    file, or (stdin None) a pipe whose writing end stays open, unwritten,
+    until the process ends; kills its process group after kill_after
+    seconds."""
     began = time.monotonic()
     stdin_file = None
-    if stdin_mode == "file":
+    held = None
+    if stdin is None:
+        reader, held = os.pipe()
+        stdin_file = os.fdopen(reader, "rb")
+    elif stdin_mode == "file":
         stdin_file = open(cwd / ".stdin", "w+b")
         stdin_file.write(stdin)
         stdin_file.seek(0)
@@ -258,6 +266,10 @@ def run_process(argv, cwd, stdin, stdin_mode, kill_after, env):
         stderr=subprocess.PIPE,
         start_new_session=True,
     )
+    if stdin_file:
+        # The child has its copy; a reader left here would keep the pipe
+        # from ever failing a write, and is not needed.
+        stdin_file.close()
     killed = False
     try:
         out, err = proc.communicate(None if stdin_file else stdin, timeout=kill_after)
@@ -266,8 +278,8 @@ def run_process(argv, cwd, stdin, stdin_mode, kill_after, env):
         os.killpg(proc.pid, signal.SIGKILL)
         out, err = proc.communicate()
     finally:
-        if stdin_file:
-            stdin_file.close()
+        if held is not None:
+            os.close(held)
     seconds = time.monotonic() - began
     return proc.returncode, out, err, killed, seconds
 
@@ -292,7 +304,7 @@ class WasmEdge:
         "`wasmedge [--force-interpreter] --memory-page-limit 4096 --time-limit 10000 "
         "--dir GUEST:HOST[:readonly] --env K=V NAME.wasm|NAME.so ARGS` (NAME.so from `wasmedge "
         "compile --optimize 3 --interruptible`: --time-limit stops only interruptible AOT code), "
-        "cwd the scratch dir, stdin a pipe; WasmEdge's log lines taken out of stdout and stderr"
+        "cwd the scratch dir, stdin a pipe (held open and never written for a test without `stdin`, as the harness does); WasmEdge's log lines taken out of stdout and stderr"
     )
 
     def __init__(self, args):
@@ -391,7 +403,7 @@ class Wasmer:
     family = "wasmer"
     how = (
         "`wasmer run --cranelift|--singlepass|--llvm --volume HOST:GUEST --env K=V [--env-file F] "
-        "NAME.wasm -- ARGS`, cwd the scratch dir, stdin a pipe, no memory cap or time limit "
+        "NAME.wasm -- ARGS`, cwd the scratch dir, stdin a pipe (held open and never written for a test without `stdin`), no memory cap or time limit "
         "(it has none): killed at the limit; a trap is `RuntimeError: ...` and exit code 45"
     )
 
