@@ -18,7 +18,9 @@
 # The workloads: every catalog workload but `large` (its 4 s compiles) and the
 # real-world programs, at the small size; the 11 whose work is a count of
 # rounds run a fixed count of them (about 25-130 ms each on Cranelift here) and are the ones
-# slowed down. Environment knobs, with defaults:
+# slowed down. Their counts are the smallest multiples of the base counts
+# that PERCENT% of is whole (20 rounds for 5%, 100 for 3%), so a slowed
+# kernel does exactly PERCENT% more work, on both sides of every comparison. Environment knobs, with defaults:
 #   WASM_ARENA=target/release/wasm-arena (built if missing)
 #   RUNTIMES=wasmtime-cranelift,wasmtime-winch,native   PERCENT=5
 #   PROCESSES= ITERATIONS= (unset: a run's default, the time budget per
@@ -57,13 +59,22 @@ catalog() {
     for entry in workloads/*; do
         [[ "$(basename "$entry")" == catalog.toml ]] || ln -s "$root/$entry" "$dir/"
     done
-    python3 - "$root/workloads/catalog.toml" "$dir/catalog.toml" "$2" "${3:-}" <<'PY'
+    python3 - "$root/workloads/catalog.toml" "$dir/catalog.toml" "$2" "${3:-}" "$percent" <<'PY'
 import json, sys, tomllib
+from fractions import Fraction
+from math import gcd
 source, target, scale, twin = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4]
-# Workloads whose timed work is a count of rounds: id -> (where, base count).
+step = Fraction(sys.argv[5]) / 100
+# Workloads whose timed work is a count of rounds: id -> base count.
 ROUNDS = {"sha256": 20, "base64": 20, "crc32": 20, "lz": 20, "data": 20, "edge": 20,
           "wordfreq": 20, "wasiio": 200, "nbody": 400000, "json": 10000, "plugin": 20000}
 SKIP = {"large", "python", "cc1"}
+
+def exact(base):
+    """The smallest multiple of `base` that PERCENT% of is a whole count of
+    rounds (20 rounds cannot grow by 3%: 20.6 rounds round to 21, +5%; 100
+    can), so the slowed side does exactly PERCENT% more work."""
+    return base * (step.denominator // gcd(step.denominator, base * step.numerator))
 
 def value(v):
     if isinstance(v, bool):
@@ -77,7 +88,7 @@ def value(v):
 def scaled(w, factor):
     w = json.loads(json.dumps(w))
     if w["id"] in ROUNDS:
-        count = round(ROUNDS[w["id"]] * factor)
+        count = round(exact(ROUNDS[w["id"]]) * factor)
         for size in w["sizes"].values():
             if w["id"] == "plugin":
                 size["calls"] = count
