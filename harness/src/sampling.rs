@@ -15,6 +15,15 @@ use crate::catalog::Repetitions;
 /// its start-up and warm-up: processes differ more than iterations do, so a
 /// cheap cell's samples are spread over several.
 const ITERATIONS_PER_PROCESS: u32 = 6;
+/// From this long an iteration on, a process costs little more than its
+/// warm-up iteration, and processes differ more than iterations do: measured
+/// on the 40-130 ms kernels of `scripts/compare-validity.sh` (Cranelift, a
+/// 2-core VM), process medians spread 1.3-2.6% and iterations within a
+/// process 0.4-1%. So such a cell gets [`ITERATIONS_PER_LONG_PROCESS`] per
+/// process: its median's interval narrows by about 40% for half an
+/// iteration more per sample (README, "Compare two runs").
+const LONG_ITERATION: Duration = Duration::from_millis(20);
+const ITERATIONS_PER_LONG_PROCESS: u32 = 2;
 /// Fewest processes a budgeted cell is spread over, when it has the samples:
 /// one process cannot show how much processes differ.
 const MIN_PROCESSES: u32 = 2;
@@ -79,8 +88,13 @@ impl Budget {
         } else {
             (fit as u32, Stop::Budget)
         };
+        let per_process = if probe >= LONG_ITERATION {
+            ITERATIONS_PER_LONG_PROCESS
+        } else {
+            ITERATIONS_PER_PROCESS
+        };
         let processes = samples
-            .div_ceil(ITERATIONS_PER_PROCESS)
+            .div_ceil(per_process)
             .max(MIN_PROCESSES)
             .min(samples);
         Sampling {
@@ -255,6 +269,14 @@ mod tests {
         }
         let cheap = budget(2.0).sampling(Duration::from_micros(10), 1);
         assert_eq!(cheap.processes, 5, "30 samples, 6 per process");
+        let long = budget(2.0).sampling(Duration::from_millis(100), 1);
+        assert_eq!(
+            (long.samples, long.processes),
+            (20, 10),
+            "a long iteration: 2 per process"
+        );
+        let short = budget(2.0).sampling(Duration::from_millis(19), 1);
+        assert_eq!((short.samples, short.processes), (30, 5), "6 per process");
         let one = Budget {
             min_samples: 1,
             ..budget(0.5)
