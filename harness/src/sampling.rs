@@ -20,8 +20,9 @@ const ITERATIONS_PER_PROCESS: u32 = 6;
 /// on the 40-130 ms kernels of `scripts/compare-validity.sh` (Cranelift, a
 /// 2-core VM), process medians spread 1.3-2.6% and iterations within a
 /// process 0.4-1%. So such a cell gets [`ITERATIONS_PER_LONG_PROCESS`] per
-/// process: its median's interval narrows by about 40% for half an
-/// iteration more per sample (README, "Compare two runs").
+/// process, one warm-up per 2 samples instead of per 6: there, a 5%
+/// slowdown was then called slower on 9 of 11 Cranelift kernels instead of
+/// 4 (README, "Compare two runs").
 const LONG_ITERATION: Duration = Duration::from_millis(20);
 const ITERATIONS_PER_LONG_PROCESS: u32 = 2;
 /// Fewest processes a budgeted cell is spread over, when it has the samples:

@@ -250,7 +250,7 @@ fn stdin(wasi: &WasiSpec) -> Result<(Box<dyn WasiFile>, Option<PipeWriter>), Run
     match wasi.stdin_end {
         StdinEnd::Eof => Ok((Box::new(ReadPipe::from(wasi.stdin.clone())), None)),
         StdinEnd::Open => {
-            let (reader, held) = stdin_pipe(wasi.stdin.clone(), wasi.stdin_end)
+            let (reader, held) = stdin_pipe(wasi.stdin.clone(), StdinEnd::Open)
                 .map_err(|e| RunError::Instantiate(format!("cannot make the stdin pipe: {e}")))?;
             let file = cap_std::fs::File::from_std(std::fs::File::from(OwnedFd::from(reader)));
             Ok((Box::new(PipeFile::from_cap_std(file)), held))
