@@ -3,8 +3,8 @@
 #
 #   A/A        two runs of the same build, settings and workloads; every pair
 #              called "slower" is a false positive.
-#   slowdown   the same kernels doing exactly PERCENT% more rounds (a copy of
-#              the catalog with scaled arguments, passed by --workloads-dir);
+#   slowdown   the same kernels doing PERCENT% more rounds (a copy of the
+#              catalog with other round counts, passed by --workloads-dir);
 #              the rate at which their execute pairs are called "slower" is
 #              the detection rate.
 #
@@ -17,15 +17,18 @@
 #
 # The workloads: every catalog workload but `large` (its 4 s compiles) and the
 # real-world programs, at the small size; the 11 whose work is a count of
-# rounds run a fixed count of them (about 25-130 ms each on Cranelift here) and are the ones
-# slowed down. Their counts are the smallest multiples of the base counts
-# that PERCENT% of is whole (20 rounds for 5%, 100 for 3%), so a slowed
-# kernel does exactly PERCENT% more work, on both sides of every comparison. Environment knobs, with defaults:
+# rounds run a fixed count of them (about 25-130 ms each on Cranelift here)
+# and are the ones slowed down: from their usual count on, the first count
+# whose PERCENT% is a whole number of rounds to within 0.05 percentage points
+# (20 -> 21 for 5%, 33 -> 34 for 3.03%), on both sides of every comparison;
+# each catalog's rounds.txt lists them. Environment knobs, with defaults:
 #   WASM_ARENA=target/release/wasm-arena (built if missing)
 #   RUNTIMES=wasmtime-cranelift,wasmtime-winch,native   PERCENT=5
 #   PROCESSES= ITERATIONS= (unset: a run's default, the time budget per
 #   cell; set, fixed repetitions)   WARMUP=1   THRESHOLD= (compare's default)
 #   DESIGNS="separate interleaved"   WORK=$(mktemp -d)   SEED=2026
+#   KERNELS_ONLY=1: only the 11 kernels (for many runtimes at once: 11 cells
+#   per runtime id, the A/A among them)
 #   REUSE=1: keep the runs already in WORK and only compare again (another
 #   THRESHOLD or confidence on the same measurements)
 set -euo pipefail
@@ -50,31 +53,39 @@ if [[ -n "${THRESHOLD:-}" ]]; then threshold=(--threshold "$THRESHOLD"); fi
 mkdir -p "$work"
 echo "work directory: $work"
 
-# catalog NAME SCALE TWIN: a copy of workloads/ under $work/catalogs/NAME
-# whose round counts are BASE x SCALE; with TWIN (a scale), each workload also
-# gets a twin `<id>-b` whose rounds are BASE x TWIN.
+# catalog NAME SIDE [TWIN]: a copy of workloads/ under $work/catalogs/NAME
+# whose kernels run their `base` or `slow` count of rounds (SIDE); with TWIN,
+# each workload also gets a twin `<id>-b` whose kernels run TWIN's count.
 catalog() {
     local dir="$work/catalogs/$1"
     rm -rf "$dir" && mkdir -p "$dir"
     for entry in workloads/*; do
         [[ "$(basename "$entry")" == catalog.toml ]] || ln -s "$root/$entry" "$dir/"
     done
-    python3 - "$root/workloads/catalog.toml" "$dir/catalog.toml" "$2" "${3:-}" "$percent" <<'PY'
+    python3 - "$root/workloads/catalog.toml" "$dir/catalog.toml" "$2" "${3:-}" "$percent" \
+        "${KERNELS_ONLY:-}" <<'PY'
 import json, sys, tomllib
-from fractions import Fraction
-from math import gcd
-source, target, scale, twin = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4]
-step = Fraction(sys.argv[5]) / 100
-# Workloads whose timed work is a count of rounds: id -> base count.
+source, target, side, twin = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+step = float(sys.argv[5]) / 100
+kernels_only = bool(sys.argv[6])
+# Workloads whose timed work is a count of rounds: id -> usual count.
 ROUNDS = {"sha256": 20, "base64": 20, "crc32": 20, "lz": 20, "data": 20, "edge": 20,
           "wordfreq": 20, "wasiio": 200, "nbody": 400000, "json": 10000, "plugin": 20000}
 SKIP = {"large", "python", "cc1"}
 
-def exact(base):
-    """The smallest multiple of `base` that PERCENT% of is a whole count of
-    rounds (20 rounds cannot grow by 3%: 20.6 rounds round to 21, +5%; 100
-    can), so the slowed side does exactly PERCENT% more work."""
-    return base * (step.denominator // gcd(step.denominator, base * step.numerator))
+def counts(usual):
+    """(base, slow) rounds: the smallest count from the usual one on whose
+    PERCENT% is a whole number of rounds to within 0.05 percentage points,
+    and that many more. 20 rounds cannot grow by 3% (20.6 rounds round to
+    21, +5%), 33 can grow by 3.03% (34): the kernel stays about as long as
+    usual, where an exact 3% would need 100 rounds, five times as long, and
+    five times fewer samples in the same time."""
+    base = usual
+    while True:
+        extra = round(base * step)
+        if extra >= 1 and abs(extra / base - step) <= 0.0005:
+            return base, base + extra
+        base += 1
 
 def value(v):
     if isinstance(v, bool):
@@ -85,10 +96,10 @@ def value(v):
         return "[" + ", ".join(value(x) for x in v) + "]"
     return "{ " + ", ".join(f"{json.dumps(k)} = {value(x)}" for k, x in v.items()) + " }"
 
-def scaled(w, factor):
+def scaled(w, side):
     w = json.loads(json.dumps(w))
     if w["id"] in ROUNDS:
-        count = round(exact(ROUNDS[w["id"]]) * factor)
+        count = counts(ROUNDS[w["id"]])[side == "slow"]
         for size in w["sizes"].values():
             if w["id"] == "plugin":
                 size["calls"] = count
@@ -99,11 +110,12 @@ def scaled(w, factor):
             size.pop("files", None)
     return w
 
-entries = [w for w in tomllib.load(open(source, "rb"))["workload"] if w["id"] not in SKIP]
-out = [scaled(w, scale) for w in entries]
+entries = [w for w in tomllib.load(open(source, "rb"))["workload"]
+           if w["id"] not in SKIP and (w["id"] in ROUNDS or not kernels_only)]
+out = [scaled(w, side) for w in entries]
 if twin:
     for w in entries:
-        t = scaled(w, float(twin))
+        t = scaled(w, twin)
         t["id"] += "-b"
         out.append(t)
 with open(target, "w") as f:
@@ -112,6 +124,10 @@ with open(target, "w") as f:
         for k, v in w.items():
             f.write(f"{k} = {value(v)}\n")
         f.write("\n")
+with open(target.removesuffix("catalog.toml") + "rounds.txt", "w") as f:
+    for id, usual in ROUNDS.items():
+        base, slow = counts(usual)
+        f.write(f"{id} {base}->{slow} (+{(slow - base) / base:.2%})\n")
 PY
 }
 
@@ -191,12 +207,11 @@ print(f"  unchanged pairs called slower in the same comparison: "
 PY
 }
 
-plus=$(python3 -c "print(1 + $percent / 100)")
 for design in $designs; do
     case "$design" in
     separate)
-        catalog base 1
-        catalog slow "$plus"
+        catalog base base
+        catalog slow slow
         run a1 base
         run a2 base
         run b slow
@@ -205,8 +220,8 @@ for design in $designs; do
         rates "separate runs" separate-aa separate-slow
         ;;
     interleaved)
-        catalog twins-aa 1 1
-        catalog twins-slow 1 "$plus"
+        catalog twins-aa base base
+        catalog twins-slow base slow
         run aa twins-aa
         run slow twins-slow
         [[ -f "$work/aa-b/results.json" ]] || split "$work/aa"

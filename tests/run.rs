@@ -127,7 +127,8 @@ fn the_seed_fixes_the_order_and_is_recorded() {
 }
 
 /// By default a probe iteration says what a cell costs and the cell gets
-/// the samples that fit its budget, over at least two processes; each cell
+/// the samples that fit its budget, over at least five processes while an
+/// iteration takes under a second (past the budget if need be); each cell
 /// records how many and why, and runtimes run without their in-runtime
 /// budget unless asked.
 #[test]
@@ -176,8 +177,8 @@ fn a_time_budget_decides_each_cells_samples_after_a_probe() {
         assert_eq!(c["status"], "ok", "{c}");
         let sampling = &c["sampling"];
         let samples = sampling["samples"].as_u64().unwrap();
-        assert!((3..=8).contains(&samples), "{sampling}");
-        assert!(sampling["processes"].as_u64().unwrap() >= 2, "{sampling}");
+        assert!((5..=8).contains(&samples), "{sampling}");
+        assert!(sampling["processes"].as_u64().unwrap() >= 5, "{sampling}");
         assert!(sampling["probe_ns"].as_u64().unwrap() > 0, "{sampling}");
         let stop = sampling["stop"].as_str().unwrap();
         assert!(

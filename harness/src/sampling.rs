@@ -25,9 +25,22 @@ const ITERATIONS_PER_PROCESS: u32 = 6;
 /// 4 (README, "Compare two runs").
 const LONG_ITERATION: Duration = Duration::from_millis(20);
 const ITERATIONS_PER_LONG_PROCESS: u32 = 2;
-/// Fewest processes a budgeted cell is spread over, when it has the samples:
-/// one process cannot show how much processes differ.
+/// Fewest processes any budgeted cell is spread over, when it has the
+/// samples, and before `--precision` may stop one: one process cannot show
+/// how much processes differ.
 const MIN_PROCESSES: u32 = 2;
+/// Fewest processes (and so samples) a budgeted cell gets when its
+/// iteration takes less than [`NO_WARMUP_AFTER`]. Two or three processes
+/// cannot show how much processes differ, and an interval from them is too
+/// narrow: on a 2-core VM, `scripts/compare-validity.sh` on six optimising
+/// runtime ids, its cells cut to the 2-4 processes that an iteration of
+/// 0.2-0.7 s (a compile by LLVM or WasmEdge's AOT compiler, or node's
+/// start, in each) used to get, gave 4 wrong verdicts among 66 A/A cells
+/// (one "faster" at 0.70, interval 0.69-0.71, from two processes that ran
+/// at two speeds); the same measurements with their 5 processes gave none.
+/// A cell of seconds per iteration keeps the floor of samples: spreading it
+/// would cost minutes.
+const MIN_PROCESSES_SHORT: u32 = 5;
 /// An iteration this long needs no warm-up: what a fresh process pays on its
 /// first iteration (page faults, lazy initialisation: milliseconds) is below
 /// its noise.
@@ -81,9 +94,20 @@ impl Budget {
     /// process warms up `warmup` times first, unless one iteration is so
     /// long that it needs none.
     pub fn sampling(&self, probe: Duration, warmup: u32) -> Sampling {
+        let short = probe < NO_WARMUP_AFTER;
+        let (min_samples, min_processes) = if short {
+            (
+                self.min_samples.max(MIN_PROCESSES_SHORT),
+                MIN_PROCESSES_SHORT,
+            )
+        } else {
+            (self.min_samples, MIN_PROCESSES)
+        };
+        // `--max-samples` bounds even the floor.
+        let min_samples = min_samples.min(self.max_samples);
         let fit = (self.seconds / probe.as_secs_f64().max(1e-9)).floor();
-        let (samples, stop) = if fit < f64::from(self.min_samples) {
-            (self.min_samples, Stop::MinSamples)
+        let (samples, stop) = if fit < f64::from(min_samples) {
+            (min_samples, Stop::MinSamples)
         } else if fit > f64::from(self.max_samples) {
             (self.max_samples, Stop::MaxSamples)
         } else {
@@ -96,12 +120,12 @@ impl Budget {
         };
         let processes = samples
             .div_ceil(per_process)
-            .max(MIN_PROCESSES)
+            .max(min_processes)
             .min(samples);
         Sampling {
             processes,
             samples,
-            warmups: if probe >= NO_WARMUP_AFTER { 0 } else { warmup },
+            warmups: if short { warmup } else { 0 },
             stop,
             probe_ns: Some(u64::try_from(probe.as_nanos()).unwrap_or(u64::MAX)),
         }
@@ -237,9 +261,25 @@ mod tests {
         assert_eq!(s.warmups, 1);
         let s = budget(2.0).sampling(Duration::from_millis(900), 1);
         assert_eq!(
-            (s.samples, s.stop),
-            (3, Stop::MinSamples),
-            "2 fit, 3 is the floor"
+            (s.samples, s.processes, s.stop),
+            (5, 5, Stop::MinSamples),
+            "2 fit; under a second, 5 processes of one are the floor"
+        );
+        let s = budget(2.0).sampling(Duration::from_millis(1500), 1);
+        assert_eq!(
+            (s.samples, s.processes, s.stop),
+            (3, 2, Stop::MinSamples),
+            "from a second on, the floor of samples"
+        );
+        let capped = Budget {
+            max_samples: 4,
+            ..budget(2.0)
+        }
+        .sampling(Duration::from_millis(900), 1);
+        assert_eq!(
+            (capped.samples, capped.processes),
+            (4, 4),
+            "--max-samples bounds the floor"
         );
         let s = budget(2.0).sampling(Duration::from_secs(50), 1);
         assert_eq!((s.samples, s.stop), (3, Stop::MinSamples));
@@ -256,10 +296,10 @@ mod tests {
     }
 
     #[test]
-    fn samples_are_spread_over_at_least_two_processes() {
+    fn samples_are_spread_over_at_least_two_processes_five_under_a_second() {
         for probe_ms in [1, 10, 70, 100, 300, 700, 5000] {
             let s = budget(2.0).sampling(Duration::from_millis(probe_ms), 1);
-            assert!(s.processes >= 2, "{s:?}");
+            assert!(s.processes >= if probe_ms < 1000 { 5 } else { 2 }, "{s:?}");
             let dealt: Vec<u32> = (0..s.processes).map(|p| s.iterations_of(p)).collect();
             assert_eq!(dealt.iter().sum::<u32>(), s.samples, "{s:?}");
             assert!(dealt.iter().all(|&n| n >= 1), "{dealt:?}");
@@ -278,6 +318,12 @@ mod tests {
         );
         let short = budget(2.0).sampling(Duration::from_millis(19), 1);
         assert_eq!((short.samples, short.processes), (30, 5), "6 per process");
+        let slow = budget(2.0).sampling(Duration::from_millis(300), 1);
+        assert_eq!(
+            (slow.samples, slow.processes),
+            (6, 5),
+            "6 fit, spread over 5 processes, not 3"
+        );
         let one = Budget {
             min_samples: 1,
             ..budget(0.5)

@@ -36,8 +36,9 @@ pub struct Args {
     size: SizeArg,
     /// Seconds of measured iterations per cell. A probe iteration (a
     /// warm-up) tells what one costs; the cell then gets as many as fit,
-    /// within --min-samples and --max-samples, spread over at least two
-    /// worker processes. Each cell records how many it got and why.
+    /// within --min-samples and --max-samples, spread over at least five
+    /// worker processes when an iteration takes under a second (at least
+    /// two when longer). Each cell records how many it got and why.
     #[arg(long, default_value_t = Budget::DEFAULT.seconds, value_parser = positive_seconds,
           conflicts_with_all = ["processes", "iterations"])]
     budget: f64,
